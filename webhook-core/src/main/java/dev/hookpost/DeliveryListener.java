@@ -1,0 +1,32 @@
+package dev.hookpost;
+
+import java.time.Duration;
+
+/**
+ * Hears every step of every delivery: each attempt, each retry scheduled, each final outcome.
+ * All methods do nothing by default; override the ones you need.
+ *
+ * <pre>{@code
+ * WebhookPublisher.builder().listener(new DeliveryListener() {
+ *   @Override public void onOutcome(DeliveryOutcome outcome) {
+ *     if (outcome instanceof DeliveryOutcome.GaveUp g) alerts.raise(g.subscription(), g.reason());
+ *   }
+ * })
+ * }</pre>
+ *
+ * <p>Called on the publisher's threads, possibly concurrently: keep it quick and thread-safe.
+ * An exception it throws is logged and does not disturb delivery.
+ */
+public interface DeliveryListener {
+  /** A listener that does nothing. */
+  DeliveryListener NONE = new DeliveryListener() {};
+
+  /** An attempt finished, with an answer or an error. */
+  default void onAttempt(Event event, Subscription subscription, Attempt attempt) {}
+
+  /** {@code failed} will be followed by another attempt after {@code delay}. */
+  default void onRetryScheduled(Event event, Subscription subscription, Attempt failed, Duration delay) {}
+
+  /** The delivery reached its final outcome; called exactly once per delivery. */
+  default void onOutcome(DeliveryOutcome outcome) {}
+}

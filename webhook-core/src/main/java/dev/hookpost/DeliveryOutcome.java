@@ -1,0 +1,116 @@
+package dev.hookpost;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * How delivering one event to one subscription ended. Every delivery ends in exactly one of
+ * these; a sealed type, so a pattern {@code switch} (Java 21) checks every case is handled:
+ *
+ * <pre>{@code
+ * switch (outcome) {
+ *   case DeliveryOutcome.Delivered d -> metrics.delivered(d.attempts());
+ *   case DeliveryOutcome.GaveUp g -> alert(g.reason());
+ *   case DeliveryOutcome.Rejected r -> alert(r.reason());
+ *   case DeliveryOutcome.Skipped s -> {}
+ *   case DeliveryOutcome.Abandoned a -> outbox.save(a.event(), a.subscription());
+ * }
+ * }</pre>
+ */
+public sealed interface DeliveryOutcome {
+
+  /** The event's id, also its {@code webhook-id}. */
+  String eventId();
+
+  /** The subscription the event was for. */
+  Subscription subscription();
+
+  /** How many attempts were made. */
+  int attempts();
+
+  /** The endpoint answered 2xx. */
+  record Delivered(String eventId, Subscription subscription, int attempts, int status, Duration elapsed)
+      implements DeliveryOutcome {
+    /** @throws NullPointerException if a reference is null */
+    public Delivered {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(subscription, "subscription");
+      Objects.requireNonNull(elapsed, "elapsed");
+    }
+  }
+
+  /**
+   * Delivery stopped failing-over: the retry policy said stop, the endpoint answered 410 Gone,
+   * or the policy made the answer final.
+   *
+   * @param lastAttempt the attempt that failed last
+   * @param reason why the publisher stopped, in words
+   */
+  record GaveUp(String eventId, Subscription subscription, int attempts, Attempt lastAttempt, String reason)
+      implements DeliveryOutcome {
+    /** @throws NullPointerException if a reference is null */
+    public GaveUp {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(subscription, "subscription");
+      Objects.requireNonNull(lastAttempt, "lastAttempt");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    /** The last HTTP status, when the endpoint answered at all. */
+    public OptionalInt lastStatus() {
+      return lastAttempt.status();
+    }
+
+    /** The last error, when the last attempt got no answer. */
+    public Optional<Throwable> lastError() {
+      return lastAttempt.error();
+    }
+  }
+
+  /** The transport refused to contact the endpoint (e.g. a private address); never retried. */
+  record Rejected(String eventId, Subscription subscription, int attempts, String reason)
+      implements DeliveryOutcome {
+    /** @throws NullPointerException if a reference is null */
+    public Rejected {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(subscription, "subscription");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /** No attempt was made, e.g. because the subscription is disabled. */
+  record Skipped(String eventId, Subscription subscription, String reason) implements DeliveryOutcome {
+    /** @throws NullPointerException if a reference is null */
+    public Skipped {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(subscription, "subscription");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public int attempts() {
+      return 0;
+    }
+  }
+
+  /**
+   * The publisher was closed before this delivery finished. It carries the whole event so the
+   * application can store it and send it again later.
+   */
+  record Abandoned(Event event, Subscription subscription, int attempts, String reason)
+      implements DeliveryOutcome {
+    /** @throws NullPointerException if a reference is null */
+    public Abandoned {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(subscription, "subscription");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String eventId() {
+      return event.id();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.hookpost;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Copy-on-write registry: {@link #matching} runs on every send and takes no lock. */
+final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
+  private volatile List<Subscription> subscriptions = List.of();
+
+  @Override
+  public List<Subscription> matching(String eventType) {
+    List<Subscription> all = subscriptions;
+    List<Subscription> out = new ArrayList<>(all.size());
+    for (Subscription s : all) {
+      if (s.accepts(eventType)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Subscription> all() {
+    return subscriptions;
+  }
+
+  @Override
+  public Optional<Subscription> find(String id) {
+    for (Subscription s : subscriptions) {
+      if (s.id().equals(id)) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public synchronized void add(Subscription subscription) {
+    Objects.requireNonNull(subscription, "subscription");
+    if (find(subscription.id()).isPresent()) {
+      throw new IllegalArgumentException("a subscription with id '" + subscription.id()
+          + "' exists already; remove it first or give the new one another id");
+    }
+    List<Subscription> next = new ArrayList<>(subscriptions);
+    next.add(subscription);
+    subscriptions = List.copyOf(next);
+  }
+
+  @Override
+  public synchronized boolean remove(String id) {
+    List<Subscription> next = new ArrayList<>(subscriptions);
+    boolean removed = next.removeIf(s -> s.id().equals(id));
+    subscriptions = List.copyOf(next);
+    return removed;
+  }
+
+  @Override
+  public synchronized boolean setEnabled(String id, boolean enabled) {
+    List<Subscription> next = new ArrayList<>(subscriptions);
+    for (int i = 0; i < next.size(); i++) {
+      if (next.get(i).id().equals(id)) {
+        next.set(i, next.get(i).withEnabled(enabled));
+        subscriptions = List.copyOf(next);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "InMemorySubscriptionRegistry" + subscriptions;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.hookpost;
+
+import java.util.regex.Pattern;
+
+/** Validation of the names that travel on the wire: event types, event ids, subscription ids. */
+final class Names {
+  static final int MAX_LENGTH = 255;
+  private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.\\-]+");
+
+  private Names() {}
+
+  /**
+   * Returns {@code value} when it is non-blank, at most 255 characters of
+   * {@code [A-Za-z0-9_.-]}; otherwise throws an {@link IllegalArgumentException} naming
+   * {@code field}.
+   */
+  static String require(String field, String value, String example) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is required; pass a name such as '" + example + "'");
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank; pass a name such as '" + example + "'");
+    }
+    if (value.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException(field + " is " + value.length()
+          + " characters long; at most " + MAX_LENGTH + " are allowed");
+    }
+    if (!ALLOWED.matcher(value).matches()) {
+      throw new IllegalArgumentException(field + " '" + printable(value)
+          + "' has a character outside [A-Za-z0-9_.-]; use only letters, digits, '_', '.' and '-' (e.g. '"
+          + example + "')");
+    }
+    return value;
+  }
+
+  /** Shortens and escapes a user value for an error message. */
+  static String printable(String value) {
+    String cut = value.length() > 80 ? value.substring(0, 80) + "…" : value;
+    StringBuilder sb = new StringBuilder(cut.length());
+    for (char c : cut.toCharArray()) {
+      if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.hookpost;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Standard Webhooks symmetric {@code v1} signatures over {@code id.timestamp.body}. Thread-safe. */
+final class StandardWebhooksSigner implements Signer {
+  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+    try {
+      return Mac.getInstance("HmacSHA256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM has no HmacSHA256", e);
+    }
+  });
+  private static final byte DOT = '.';
+
+  private final List<SecretKeySpec> keys;
+
+  private StandardWebhooksSigner(List<SecretKeySpec> keys) {
+    this.keys = keys;
+  }
+
+  static StandardWebhooksSigner of(String field, List<String> secrets, boolean prefixRequired) {
+    if (secrets == null || secrets.isEmpty()) {
+      throw new IllegalArgumentException(field + " is required; generate one with Signer.generateSecret()");
+    }
+    List<SecretKeySpec> keys = new ArrayList<>(secrets.size());
+    for (int i = 0; i < secrets.size(); i++) {
+      String name = secrets.size() == 1 ? field : field + " #" + (i + 1);
+      keys.add(Secrets.parse(name, secrets.get(i), prefixRequired));
+    }
+    return new StandardWebhooksSigner(List.copyOf(keys));
+  }
+
+  @Override
+  public String sign(String webhookId, long timestampSeconds, byte[] body) {
+    byte[] id = webhookId.getBytes(StandardCharsets.UTF_8);
+    byte[] ts = Long.toString(timestampSeconds).getBytes(StandardCharsets.US_ASCII);
+    if (keys.size() == 1) {
+      return "v1," + Base64.getEncoder().encodeToString(mac(keys.get(0), id, ts, body));
+    }
+    StringBuilder header = new StringBuilder(keys.size() * 48);
+    for (SecretKeySpec key : keys) {
+      if (header.length() > 0) {
+        header.append(' ');
+      }
+      header.append("v1,").append(Base64.getEncoder().encodeToString(mac(key, id, ts, body)));
+    }
+    return header.toString();
+  }
+
+  /** The raw HMACs of the signed content, one per secret, for constant-time comparison. */
+  List<byte[]> macs(String webhookId, String timestamp, byte[] body) {
+    byte[] id = webhookId.getBytes(StandardCharsets.UTF_8);
+    byte[] ts = timestamp.getBytes(StandardCharsets.UTF_8);
+    List<byte[]> out = new ArrayList<>(keys.size());
+    for (SecretKeySpec key : keys) {
+      out.add(mac(key, id, ts, body));
+    }
+    return out;
+  }
+
+  private static byte[] mac(SecretKeySpec key, byte[] id, byte[] ts, byte[] body) {
+    Mac mac = MAC.get();
+    try {
+      mac.init(key);
+    } catch (InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 refused a key", e);
+    }
+    mac.update(id);
+    mac.update(DOT);
+    mac.update(ts);
+    mac.update(DOT);
+    mac.update(body);
+    return mac.doFinal();
+  }
+
+  @Override
+  public String toString() {
+    return "StandardWebhooksSigner[" + keys.size() + " secret(s)]";
+  }
+}

@@ -1,0 +1,269 @@
+package dev.hookpost;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One receiver of webhooks: where to POST, how to sign, which event types it hears.
+ *
+ * <pre>{@code
+ * Subscription shipping = Subscription.builder()
+ *     .endpoint("https://shipping.example.com/webhooks")
+ *     .secret("whsec_...")
+ *     .eventTypes("order.*")
+ *     .build();
+ * }</pre>
+ *
+ * <p>Defaults: id {@code sub_} + a time-ordered id, all event types, no extra headers,
+ * enabled, the publisher's retry policy. Immutable and thread-safe; {@link #toBuilder()}
+ * copies it for changes.
+ */
+public final class Subscription {
+  private final String id;
+  private final URI endpoint;
+  private final List<String> secrets;
+  private final StandardWebhooksSigner signer;
+  private final EventTypeFilter filter;
+  private final Map<String, String> headers;
+  private final boolean enabled;
+  private final RetryPolicy retryPolicy;
+
+  private Subscription(Builder b, StandardWebhooksSigner signer, URI endpoint, EventTypeFilter filter) {
+    this.id = b.id;
+    this.endpoint = endpoint;
+    this.secrets = List.copyOf(b.secrets);
+    this.signer = signer;
+    this.filter = filter;
+    this.headers = Map.copyOf(b.headers);
+    this.enabled = b.enabled;
+    this.retryPolicy = b.retryPolicy;
+  }
+
+  /** Starts a new subscription. {@link Builder#endpoint} and {@link Builder#secret} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder holding this subscription's settings, to derive a changed copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.endpoint = endpoint.toString();
+    b.secrets.addAll(secrets);
+    b.eventTypes.addAll(filter.patterns());
+    b.headers.putAll(headers);
+    b.enabled = enabled;
+    b.retryPolicy = retryPolicy;
+    return b;
+  }
+
+  /** The subscription's id, used in logs, outcomes and the registry. */
+  public String id() {
+    return id;
+  }
+
+  /** The URL every matching event is POSTed to. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** The event type patterns this subscription hears; {@code ["*"]} when all. */
+  public List<String> eventTypes() {
+    return filter.patterns();
+  }
+
+  /** Extra headers sent with every request to this endpoint. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** Whether deliveries are made; a disabled subscription's events end as skipped. */
+  public boolean enabled() {
+    return enabled;
+  }
+
+  /** This subscription's own retry policy, if it overrides the publisher's. */
+  public Optional<RetryPolicy> retryPolicy() {
+    return Optional.ofNullable(retryPolicy);
+  }
+
+  /** Whether this subscription hears events of {@code eventType} (regardless of enabled). */
+  public boolean accepts(String eventType) {
+    return filter.accepts(eventType);
+  }
+
+  /** Returns an enabled or disabled copy. */
+  public Subscription withEnabled(boolean newEnabled) {
+    return newEnabled == enabled ? this : toBuilder().enabled(newEnabled).build();
+  }
+
+  Signer signer() {
+    return signer;
+  }
+
+  /** The endpoint for logs: without its query string, which may hold a token. */
+  String endpointForLogs() {
+    return endpoint.getRawQuery() == null ? endpoint.toString()
+        : endpoint.getScheme() + "://" + endpoint.getRawAuthority() + endpoint.getRawPath() + "?…";
+  }
+
+  /** Never shows the secret. */
+  @Override
+  public String toString() {
+    return "Subscription[id=" + id + ", endpoint=" + endpointForLogs() + ", eventTypes=" + filter.patterns()
+        + (enabled ? "" : ", disabled") + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Subscription s && id.equals(s.id) && endpoint.equals(s.endpoint)
+        && secrets.equals(s.secrets) && filter.patterns().equals(s.filter.patterns())
+        && headers.equals(s.headers) && enabled == s.enabled && Objects.equals(retryPolicy, s.retryPolicy);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, endpoint);
+  }
+
+  /** Builds a {@link Subscription}; every setting is checked at {@link #build()}. Not thread-safe. */
+  public static final class Builder {
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    private String id;
+    private String endpoint;
+    private final List<String> secrets = new ArrayList<>();
+    private final List<String> eventTypes = new ArrayList<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private boolean enabled = true;
+    private RetryPolicy retryPolicy;
+
+    private Builder() {}
+
+    /** Sets the id (default: {@code sub_} + a time-ordered id); {@code [A-Za-z0-9_.-]}, at most 255 chars. */
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    /** Sets the absolute {@code http} or {@code https} URL to POST to. Required. */
+    public Builder endpoint(String url) {
+      this.endpoint = url;
+      return this;
+    }
+
+    /** Sets the one signing secret, {@code whsec_} + base64 of 24 to 64 bytes. Required (or {@link #secrets}). */
+    public Builder secret(String secret) {
+      this.secrets.clear();
+      this.secrets.add(secret);
+      return this;
+    }
+
+    /**
+     * Sets several signing secrets, for rotation: every request carries one signature per
+     * secret, so receivers holding the old or the new one accept it.
+     */
+    public Builder secrets(String... secrets) {
+      this.secrets.clear();
+      this.secrets.addAll(Arrays.asList(secrets));
+      return this;
+    }
+
+    /** Sets the event types heard: exact names, {@code prefix.*} wildcards or {@code *}. Default: all. */
+    public Builder eventTypes(String... patterns) {
+      this.eventTypes.clear();
+      this.eventTypes.addAll(Arrays.asList(patterns));
+      return this;
+    }
+
+    /**
+     * Adds a header sent with every request, e.g. an API key the receiver expects. The
+     * {@code webhook-*}, {@code content-type}, {@code content-length}, {@code host},
+     * {@code transfer-encoding} and {@code connection} headers are the library's own.
+     */
+    public Builder header(String name, String value) {
+      if (name == null || !TOKEN.matcher(name).matches()) {
+        throw new IllegalArgumentException("header name '" + (name == null ? "null" : Names.printable(name))
+            + "' is not a valid HTTP header name; use letters, digits and -, e.g. 'X-Api-Key'");
+      }
+      if (WebhookHeaders.isReserved(name)) {
+        throw new IllegalArgumentException("header '" + name + "' is set by Hookpost itself (signature and"
+            + " framing headers cannot be overridden); choose another name, e.g. 'X-" + name + "'");
+      }
+      if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+        throw new IllegalArgumentException("header '" + name + "' needs a value without line breaks");
+      }
+      this.headers.put(name.toLowerCase(Locale.ROOT), value);
+      return this;
+    }
+
+    /** Sets whether deliveries are made. Default: true. */
+    public Builder enabled(boolean enabled) {
+      this.enabled = enabled;
+      return this;
+    }
+
+    /** Overrides the publisher's retry policy for this subscription. Default: none (use the publisher's). */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = retryPolicy;
+      return this;
+    }
+
+    /**
+     * Checks every setting and builds the subscription.
+     *
+     * @throws IllegalArgumentException naming the field and what is allowed: an endpoint that
+     *     is missing, not an absolute http(s) URL, has no host, or carries credentials; a
+     *     missing or malformed secret; an invalid event type pattern or id
+     */
+    public Subscription build() {
+      if (id == null) {
+        id = Ids.newId("sub_", System.currentTimeMillis());
+      }
+      Names.require("subscription id", id, "shipping-service");
+      URI uri = parseEndpoint(endpoint);
+      StandardWebhooksSigner signer = StandardWebhooksSigner.of("secret", secrets, true);
+      return new Subscription(this, signer, uri, EventTypeFilter.of(eventTypes));
+    }
+
+    private static URI parseEndpoint(String url) {
+      String fix = "; use an absolute http(s) URL such as https://example.com/webhooks";
+      if (url == null || url.isBlank()) {
+        throw new IllegalArgumentException("endpoint is required" + fix);
+      }
+      URI uri;
+      try {
+        uri = new URI(url.trim());
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' is not a valid URL ("
+            + e.getReason() + ")" + fix, e);
+      }
+      String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
+        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has scheme '"
+            + uri.getScheme() + "'; only http and https are allowed" + fix);
+      }
+      if (uri.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("endpoint must not carry credentials (user:password@); send them"
+            + " with .header(\"Authorization\", ...) instead");
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
+      }
+      if (uri.getRawFragment() != null) {
+        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has a #fragment, which"
+            + " is never sent; remove it");
+      }
+      return uri;
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package dev.hookpost;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Sends events to every matching subscription as signed Standard Webhooks, retrying failures
+ * according to a {@link RetryPolicy}, and reports every outcome.
+ *
+ * <pre>{@code
+ * try (WebhookPublisher publisher = WebhookPublisher.builder()
+ *         .transport(OkHttpTransport.create())
+ *         .subscription(shipping)
+ *         .build()) {
+ *     publisher.send(Event.of("order.created", Map.of("orderId", "A-1001")));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #send} never waits for the network: it validates and serializes the event once,
+ * then hands one delivery per matching subscription to the publisher's scheduler. A delivery
+ * waiting for its next retry holds no thread.
+ *
+ * <p>Thread-safe: one publisher serves the whole application.
+ */
+public final class WebhookPublisher implements AutoCloseable {
+  private final DeliveryEngine engine;
+  private final Duration shutdownTimeout;
+
+  private WebhookPublisher(DeliveryEngine engine, Duration shutdownTimeout) {
+    this.engine = engine;
+    this.shutdownTimeout = shutdownTimeout;
+  }
+
+  /** Starts configuring a publisher; {@link Builder#transport} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Accepts {@code event} for delivery to every subscription that matches its type and returns
+   * at once.
+   *
+   * @return a handle whose {@link SendHandle#outcomes() future} completes with each
+   *     subscription's final outcome
+   * @throws IllegalArgumentException if the event's data cannot be serialized (nothing is sent)
+   * @throws WebhookException if the publisher is closed
+   */
+  public SendHandle send(Event event) {
+    return engine.send(event);
+  }
+
+  /** The registry this publisher reads subscriptions from; add, remove or disable at runtime. */
+  public SubscriptionRegistry subscriptions() {
+    return engine.registry();
+  }
+
+  /**
+   * Stops taking events, lets attempts already due finish for at most {@code timeout}, and
+   * returns every delivery that did not finish: those waiting for a retry, and those still in
+   * flight at the deadline. Each is also reported to the listeners and completes its
+   * {@link SendHandle} as {@link DeliveryOutcome.Abandoned}, so nothing is dropped silently.
+   * Closes the transport and, when the publisher created it, the scheduler. Calling it again
+   * returns an empty list.
+   */
+  public List<DeliveryOutcome.Abandoned> shutdown(Duration timeout) {
+    return engine.shutdown(Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /**
+   * {@link #shutdown(Duration) Shuts down} within the configured shutdown timeout (default 10 s);
+   * what could not be finished is logged at WARN and reported as {@link DeliveryOutcome.Abandoned}.
+   */
+  @Override
+  public void close() {
+    shutdown(shutdownTimeout);
+  }
+
+  /**
+   * Configures a {@link WebhookPublisher}. Defaults:
+   * <ul>
+   *   <li>subscriptions: an in-memory registry holding those given with {@link #subscription}
+   *   <li>retry policy: {@link RetryPolicy#standardSchedule()} (8 attempts over ~27.5 h)
+   *   <li>codec: {@link EventCodec#jackson()}
+   *   <li>clock: the system UTC clock; scheduler: two daemon threads owned by the publisher
+   *   <li>shutdown timeout for {@link #close()}: 10 s
+   * </ul>
+   * Each setter rejects a bad value at once. Not thread-safe.
+   */
+  public static final class Builder {
+    private Transport transport;
+    private SubscriptionRegistry registry;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private RetryPolicy retryPolicy = RetryPolicy.standardSchedule();
+    private final List<DeliveryListener> listeners = new ArrayList<>();
+    private EventCodec codec;
+    private Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService scheduler;
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    private Builder() {}
+
+    /** Sets how requests are sent, e.g. {@code OkHttpTransport.create()}. Required; closed with the publisher. */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /** Adds a subscription to the publisher's in-memory registry. */
+    public Builder subscription(Subscription subscription) {
+      this.subscriptions.add(Objects.requireNonNull(subscription, "subscription"));
+      return this;
+    }
+
+    /** Reads subscriptions from {@code registry} instead, e.g. one backed by the application's database. */
+    public Builder subscriptions(SubscriptionRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Sets the retry policy for subscriptions that have none of their own. */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /** Adds a listener; listeners are called in the order added. */
+    public Builder listener(DeliveryListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Sets how events are serialized, e.g. {@code EventCodec.jackson(myObjectMapper)}. */
+    public Builder codec(EventCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /** Sets the clock for {@code webhook-timestamp} and elapsed times (tests use a fake one). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Runs attempts and waits for retries on {@code scheduler} instead of the publisher's own
+     * threads. The publisher never shuts down a scheduler it was given.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Sets how long {@link #close()} waits for deliveries in flight. Default 10 s; zero or more. */
+    public Builder shutdownTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must be zero or positive, e.g. Duration.ofSeconds(10)");
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Builds and starts the publisher.
+     *
+     * @throws IllegalArgumentException if no transport was set, or both {@link #subscription}
+     *     and {@link #subscriptions(SubscriptionRegistry)} were used
+     */
+    public WebhookPublisher build() {
+      if (transport == null) {
+        throw new IllegalArgumentException("transport is required; e.g. .transport(OkHttpTransport.create())"
+            + " from webhook-okhttp");
+      }
+      SubscriptionRegistry source = registry;
+      if (source == null) {
+        source = SubscriptionRegistry.inMemory();
+        for (Subscription s : subscriptions) {
+          source.add(s);
+        }
+      } else if (!subscriptions.isEmpty()) {
+        throw new IllegalArgumentException("use either .subscription(...) or .subscriptions(registry), not both;"
+            + " add the subscriptions to your registry instead");
+      }
+      DeliveryEngine engine = new DeliveryEngine(transport, source, retryPolicy, List.copyOf(listeners),
+          codec == null ? EventCodec.jackson() : codec, clock, scheduler);
+      return new WebhookPublisher(engine, shutdownTimeout);
+    }
+  }
+}
