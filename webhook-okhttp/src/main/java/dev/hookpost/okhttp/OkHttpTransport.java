@@ -1,0 +1,221 @@
+package dev.hookpost.okhttp;
+
+import dev.hookpost.Transport;
+import dev.hookpost.TransportRequest;
+import dev.hookpost.TransportResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Dispatcher;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+
+/**
+ * Sends webhooks with OkHttp: one shared client, so connections to an endpoint are reused.
+ *
+ * <pre>{@code
+ * Transport transport = OkHttpTransport.create();
+ * // or share your application's pool and settings:
+ * Transport transport = OkHttpTransport.builder().client(myOkHttpClient).build();
+ * }</pre>
+ *
+ * <p>Defaults:
+ * <ul>
+ *   <li>connect timeout 5 s, read timeout 10 s, write timeout 10 s, call timeout 15 s
+ *   <li>redirects never followed: a 3xx answer is a failed attempt, as the Standard Webhooks
+ *       spec asks (a client you hand in is derived with {@code newBuilder()} and gets the same)
+ *   <li>at most 64 KiB of a response body is read, then the rest is discarded; the first
+ *       1 KiB is kept as {@link TransportResponse#bodyExcerpt()}
+ *   <li>own client: up to 256 requests in flight, 64 per host
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #close()} releases threads and connections only of a client it created.
+ */
+public final class OkHttpTransport implements Transport {
+  /** The most response-body bytes read before the rest is discarded: 64 KiB. */
+  public static final int MAX_RESPONSE_BYTES = 64 * 1024;
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient client;
+  private final boolean ownsClient;
+
+  private OkHttpTransport(OkHttpClient client, boolean ownsClient) {
+    this.client = client;
+    this.ownsClient = ownsClient;
+  }
+
+  /** A transport with its own client and the defaults listed above. */
+  public static OkHttpTransport create() {
+    return builder().build();
+  }
+
+  /** Starts configuring a transport. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The client requests go through (redirects off, timeouts set). */
+  public OkHttpClient client() {
+    return client;
+  }
+
+  @Override
+  public CompletableFuture<TransportResponse> send(TransportRequest request) {
+    HttpUrl url = HttpUrl.get(request.endpoint().toString());
+    Request.Builder http = new Request.Builder().url(url);
+    for (Map.Entry<String, String> h : request.headers().entrySet()) {
+      http.header(h.getKey(), h.getValue());
+    }
+    http.post(RequestBody.create(request.body(), JSON));
+    CompletableFuture<TransportResponse> result = new CompletableFuture<>();
+    Call call = client.newCall(http.build());
+    call.enqueue(new Callback() {
+      @Override
+      public void onFailure(Call c, IOException e) {
+        result.completeExceptionally(e);
+      }
+
+      @Override
+      public void onResponse(Call c, Response response) {
+        try (response) {
+          String excerpt = readExcerpt(response.body());
+          result.complete(new TransportResponse(response.code(), toMap(response.headers()), excerpt));
+        } catch (IOException | RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      }
+    });
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        call.cancel();
+      }
+    });
+    return result;
+  }
+
+  /** Reads at most {@link #MAX_RESPONSE_BYTES}; keeps the first {@link TransportResponse#MAX_EXCERPT} bytes as text. */
+  private static String readExcerpt(ResponseBody body) throws IOException {
+    BufferedSource source = body.source();
+    Buffer kept = new Buffer();
+    long total = 0;
+    Buffer scratch = new Buffer();
+    while (total < MAX_RESPONSE_BYTES) {
+      long n = source.read(scratch, Math.min(8192, MAX_RESPONSE_BYTES - total));
+      if (n == -1) {
+        break;
+      }
+      total += n;
+      long room = TransportResponse.MAX_EXCERPT - kept.size();
+      if (room > 0) {
+        scratch.read(kept, Math.min(room, scratch.size()));
+      }
+      scratch.clear();
+    }
+    return new String(kept.readByteArray(), StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, java.util.List<String>> toMap(Headers headers) {
+    return headers.toMultimap();
+  }
+
+  /** Shuts down the dispatcher and evicts pooled connections when the client is this transport's own. */
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OkHttpTransport[connect=" + client.connectTimeoutMillis() + "ms, read=" + client.readTimeoutMillis()
+        + "ms, call=" + client.callTimeoutMillis() + "ms]";
+  }
+
+  /** Configures an {@link OkHttpTransport}; setters reject bad values at once. Not thread-safe. */
+  public static final class Builder {
+    private OkHttpClient client;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration writeTimeout = Duration.ofSeconds(10);
+    private Duration callTimeout = Duration.ofSeconds(15);
+
+    private Builder() {}
+
+    /**
+     * Derives the transport's client from {@code client} with {@code newBuilder()}, sharing its
+     * connection pool and dispatcher; redirects are still turned off and the timeouts applied.
+     */
+    public Builder client(OkHttpClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Time to establish a connection. Default 5 s. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connectTimeout", timeout);
+      return this;
+    }
+
+    /** Longest silence while reading the response. Default 10 s. */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = positive("readTimeout", timeout);
+      return this;
+    }
+
+    /** Longest silence while writing the request. Default 10 s. */
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = positive("writeTimeout", timeout);
+      return this;
+    }
+
+    /** Limit on a whole call, connect to last byte. Default 15 s. */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = positive("callTimeout", timeout);
+      return this;
+    }
+
+    /** Builds the transport. */
+    public OkHttpTransport build() {
+      boolean own = client == null;
+      OkHttpClient.Builder b;
+      if (own) {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(256);
+        dispatcher.setMaxRequestsPerHost(64);
+        b = new OkHttpClient.Builder().dispatcher(dispatcher);
+      } else {
+        b = client.newBuilder();
+      }
+      b.followRedirects(false)
+          .followSslRedirects(false)
+          .retryOnConnectionFailure(false)
+          .connectTimeout(connectTimeout)
+          .readTimeout(readTimeout)
+          .writeTimeout(writeTimeout)
+          .callTimeout(callTimeout);
+      return new OkHttpTransport(b.build(), own);
+    }
+
+    private static Duration positive(String name, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be a positive Duration, was " + d);
+      }
+      return d;
+    }
+  }
+}
