@@ -1,0 +1,83 @@
+package dev.hookpost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class SignerTest {
+  // The Standard Webhooks reference test vector (standard-webhooks/standard-webhooks, libraries).
+  static final String SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  static final String SPEC_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+  static final long SPEC_TIMESTAMP = 1614265330;
+  static final byte[] SPEC_BODY = "{\"test\": 2432232314}".getBytes(StandardCharsets.UTF_8);
+  static final String SPEC_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+  @Test
+  void matchesTheSpecTestVectorByteForByte() {
+    assertThat(Signer.standardWebhooks(SPEC_SECRET).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY))
+        .isEqualTo(SPEC_SIGNATURE);
+  }
+
+  @Test
+  void signsWithEverySecretDuringRotation() {
+    String other = Signer.generateSecret();
+    String header = Signer.standardWebhooks(SPEC_SECRET, other).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY);
+
+    assertThat(header.split(" ")).containsExactly(SPEC_SIGNATURE,
+        Signer.standardWebhooks(other).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY));
+  }
+
+  @Test
+  void generatedSecretsAreWhsecAnd32RandomBytes() {
+    String a = Signer.generateSecret();
+
+    assertThat(a).startsWith("whsec_").isNotEqualTo(Signer.generateSecret());
+    assertThat(Base64.getDecoder().decode(a.substring(6))).hasSize(32);
+  }
+
+  @Test
+  void rejectsASecretWithoutThePrefix() {
+    assertThatThrownBy(() -> Signer.standardWebhooks("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secret must start with 'whsec_'")
+        .hasMessageContaining("Signer.generateSecret()");
+  }
+
+  @Test
+  void rejectsASecretThatIsNotBase64() {
+    assertThatThrownBy(() -> Signer.standardWebhooks("whsec_not*base64!"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secret is not valid base64");
+  }
+
+  @Test
+  void rejectsASecretOfEightBytes() {
+    String eight = "whsec_" + Base64.getEncoder().encodeToString(new byte[8]);
+
+    assertThatThrownBy(() -> Signer.standardWebhooks(eight))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("decodes to 8 bytes")
+        .hasMessageContaining("24 to 64");
+  }
+
+  @Test
+  void rejectsASecretOfSixtyFiveBytes() {
+    String long65 = "whsec_" + Base64.getEncoder().encodeToString(new byte[65]);
+
+    assertThatThrownBy(() -> Signer.standardWebhooks(long65)).hasMessageContaining("decodes to 65 bytes");
+  }
+
+  @Test
+  void rejectsNoSecretAtAll() {
+    assertThatThrownBy(() -> Signer.standardWebhooks()).hasMessageContaining("secret is required");
+  }
+
+  @Test
+  void namesWhichRotatedSecretIsMalformed() {
+    assertThatThrownBy(() -> Signer.standardWebhooks(SPEC_SECRET, "whsec_AAAA"))
+        .hasMessageStartingWith("secret #2 decodes to 3 bytes");
+  }
+}

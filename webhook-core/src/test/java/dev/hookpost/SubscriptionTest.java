@@ -1,0 +1,140 @@
+package dev.hookpost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SubscriptionTest {
+  static final String SECRET = SignerTest.SPEC_SECRET;
+
+  static Subscription.Builder valid() {
+    return Subscription.builder().endpoint("https://shipping.example.com/webhooks").secret(SECRET);
+  }
+
+  @Test
+  void buildsWithDefaults() {
+    Subscription s = valid().build();
+
+    assertThat(s.id()).startsWith("sub_");
+    assertThat(s.eventTypes()).containsExactly("*");
+    assertThat(s.enabled()).isTrue();
+    assertThat(s.headers()).isEmpty();
+    assertThat(s.retryPolicy()).isEmpty();
+  }
+
+  @Test
+  void matchesExactTypesAndPrefixWildcards() {
+    Subscription s = valid().eventTypes("order.*", "invoice.paid").build();
+
+    assertThat(s.accepts("order.created")).isTrue();
+    assertThat(s.accepts("order.refund.issued")).isTrue();
+    assertThat(s.accepts("invoice.paid")).isTrue();
+    assertThat(s.accepts("invoice.created")).isFalse();
+    assertThat(s.accepts("orders.created")).isFalse();
+    assertThat(s.accepts("order")).isFalse();
+  }
+
+  @Test
+  void hearsEveryTypeByDefault() {
+    assertThat(valid().build().accepts("anything.at.all")).isTrue();
+  }
+
+  @Test
+  void rejectsAMissingEndpoint() {
+    assertThatThrownBy(() -> Subscription.builder().secret(SECRET).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("endpoint is required")
+        .hasMessageContaining("https://example.com/webhooks");
+  }
+
+  @Test
+  void rejectsAnUnparsableUrl() {
+    assertThatThrownBy(() -> valid().endpoint("https://exa mple.com/x").build())
+        .hasMessageContaining("endpoint 'https://exa mple.com/x' is not a valid URL");
+  }
+
+  @Test
+  void rejectsAFileUrl() {
+    assertThatThrownBy(() -> valid().endpoint("file:///etc/passwd").build())
+        .hasMessageContaining("has scheme 'file'; only http and https are allowed");
+  }
+
+  @Test
+  void rejectsAnFtpUrl() {
+    assertThatThrownBy(() -> valid().endpoint("ftp://example.com/in").build())
+        .hasMessageContaining("has scheme 'ftp'");
+  }
+
+  @Test
+  void rejectsAUrlWithNoHost() {
+    assertThatThrownBy(() -> valid().endpoint("https:///webhooks").build()).hasMessageContaining("has no host");
+  }
+
+  @Test
+  void rejectsARelativeUrl() {
+    assertThatThrownBy(() -> valid().endpoint("/webhooks").build()).hasMessageContaining("only http and https");
+  }
+
+  @Test
+  void rejectsCredentialsInTheUrl() {
+    assertThatThrownBy(() -> valid().endpoint("https://user:pw@example.com/hooks").build())
+        .hasMessageContaining("endpoint must not carry credentials")
+        .hasMessageNotContaining("pw@");
+  }
+
+  @Test
+  void rejectsAMissingSecret() {
+    assertThatThrownBy(() -> Subscription.builder().endpoint("https://example.com/h").build())
+        .hasMessageContaining("secret is required");
+  }
+
+  @Test
+  void rejectsAMalformedSecret() {
+    assertThatThrownBy(() -> valid().secret("hunter2").build()).hasMessageContaining("secret must start with 'whsec_'");
+  }
+
+  @Test
+  void rejectsAHeaderThatWouldOverwriteTheSignature() {
+    assertThatThrownBy(() -> valid().header("Webhook-Signature", "v1,forged"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("header 'Webhook-Signature' is set by Hookpost itself");
+  }
+
+  @Test
+  void rejectsAnInvalidHeaderName() {
+    assertThatThrownBy(() -> valid().header("X Api Key", "v"))
+        .hasMessageContaining("header name 'X Api Key' is not a valid HTTP header name");
+  }
+
+  @Test
+  void rejectsAHeaderValueWithALineBreak() {
+    assertThatThrownBy(() -> valid().header("X-Api-Key", "a\r\nInjected: yes"))
+        .hasMessageContaining("needs a value without line breaks");
+  }
+
+  @Test
+  void rejectsABadEventTypePattern() {
+    assertThatThrownBy(() -> valid().eventTypes("order.*.created").build())
+        .hasMessageContaining("eventTypes: 'order.*.created' is not an event type pattern");
+  }
+
+  @Test
+  void neverShowsTheSecretInToString() {
+    assertThat(valid().build().toString()).doesNotContain("whsec_").doesNotContain(SECRET.substring(6));
+  }
+
+  @Test
+  void hidesTheQueryStringInToStringBecauseItMayHoldAToken() {
+    assertThat(valid().endpoint("https://example.com/h?token=s3cr3t").build().toString()).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void toBuilderCopiesEverySetting() {
+    Subscription s = valid().id("shipping").eventTypes("order.*").header("X-Api-Key", "k")
+        .retryPolicy(RetryPolicy.none()).build();
+
+    assertThat(s.toBuilder().build()).isEqualTo(s);
+    assertThat(s.withEnabled(false).enabled()).isFalse();
+  }
+}
