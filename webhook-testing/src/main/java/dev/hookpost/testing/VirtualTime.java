@@ -80,6 +80,31 @@ public final class VirtualTime {
     return List.copyOf(delays);
   }
 
+  /**
+   * Waits (in real time) until {@code count} tasks have been scheduled in all, for tests whose
+   * attempts finish on other threads, e.g. over real HTTP: wait for the retry, then advance.
+   *
+   * @return the delays scheduled so far
+   * @throws AssertionError when {@code timeout} passes first
+   */
+  public synchronized List<Duration> awaitScheduled(int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (delays.size() < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("expected " + count + " scheduled tasks within " + timeout + " but "
+            + delays.size() + " were scheduled: " + delays);
+      }
+      try {
+        wait(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for scheduled tasks", e);
+      }
+    }
+    return List.copyOf(delays);
+  }
+
   /** How many scheduled tasks wait for a future time. */
   public synchronized int pendingTasks() {
     return scheduler.queue.size();
@@ -235,6 +260,7 @@ public final class VirtualTime {
         delays.add(Duration.ofNanos(d));
         Task t = new Task(body, nowNanos + d, period);
         queue.add(t);
+        VirtualTime.this.notifyAll();
         return t;
       }
     }

@@ -1,0 +1,182 @@
+package dev.hookpost.okhttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hookpost.TransportRequest;
+import dev.hookpost.TransportResponse;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OkHttpTransportTest {
+  final MockWebServer server = new MockWebServer();
+  OkHttpTransport transport = OkHttpTransport.create();
+
+  @BeforeEach
+  void start() throws IOException {
+    server.start(InetAddress.getByName("127.0.0.1"), 0);
+  }
+
+  @AfterEach
+  void stop() {
+    transport.close();
+    server.close();
+  }
+
+  TransportRequest post(String path) {
+    return new TransportRequest(URI.create(server.url(path).toString()),
+        Map.of("content-type", "application/json", "webhook-id", "evt_1"),
+        "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+  }
+
+  static TransportResponse await(CompletableFuture<TransportResponse> f) throws Exception {
+    return f.get(10, TimeUnit.SECONDS);
+  }
+
+  static Throwable failureOf(CompletableFuture<TransportResponse> f) throws Exception {
+    try {
+      f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected the call to fail");
+  }
+
+  @Test
+  void postsTheBodyAndHeadersAsGiven() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(204).build());
+
+    TransportResponse r = await(transport.send(post("/hooks")));
+    RecordedRequest got = server.takeRequest();
+
+    assertThat(r.status()).isEqualTo(204);
+    assertThat(got.getMethod()).isEqualTo("POST");
+    assertThat(got.getHeaders().get("webhook-id")).isEqualTo("evt_1");
+    assertThat(got.getHeaders().get("content-type")).isEqualTo("application/json");
+    assertThat(got.getBody().utf8()).isEqualTo("{\"a\":1}");
+  }
+
+  @Test
+  void returnsARedirectAsAnAnswerWithoutFollowingIt() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", server.url("/elsewhere")).build());
+    server.enqueue(new MockResponse.Builder().code(204).build());
+
+    TransportResponse r = await(transport.send(post("/hooks")));
+
+    assertThat(r.status()).isEqualTo(302);
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aClientHandedInStillNeverFollowsRedirects() throws Exception {
+    transport = OkHttpTransport.builder().client(new OkHttpClient.Builder().followRedirects(true).build()).build();
+    server.enqueue(new MockResponse.Builder().code(307).addHeader("Location", server.url("/elsewhere")).build());
+
+    assertThat(await(transport.send(post("/hooks"))).status()).isEqualTo(307);
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void derivesFromTheApplicationsClientSharingItsConnectionPool() {
+    OkHttpClient app = new OkHttpClient();
+    transport = OkHttpTransport.builder().client(app).build();
+
+    assertThat(transport.client().connectionPool()).isSameAs(app.connectionPool());
+    assertThat(transport.client().followRedirects()).isFalse();
+  }
+
+  @Test
+  void hasTheDocumentedDefaultTimeouts() {
+    assertThat(transport.client().connectTimeoutMillis()).isEqualTo(5_000);
+    assertThat(transport.client().readTimeoutMillis()).isEqualTo(10_000);
+    assertThat(transport.client().callTimeoutMillis()).isEqualTo(15_000);
+  }
+
+  @Test
+  void reusesOneConnectionForSuccessiveRequests() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(new MockResponse.Builder().code(204).build());
+      await(transport.send(post("/hooks")));
+    }
+
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
+    RecordedRequest third = server.takeRequest();
+    assertThat(third.getConnectionIndex()).isZero();
+    assertThat(third.getExchangeIndex()).isEqualTo(2);
+  }
+
+  @Test
+  void keepsAnExcerptOfAHugeBodyAndStopsReading() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(500).body("x".repeat(10 * 1024 * 1024)).build());
+
+    TransportResponse r = await(transport.send(post("/hooks")));
+
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(r.bodyExcerpt()).hasSize(TransportResponse.MAX_EXCERPT);
+  }
+
+  @Test
+  void timesOutOnAnEndpointThatNeverAnswers() throws Exception {
+    transport = OkHttpTransport.builder().readTimeout(Duration.ofMillis(300)).build();
+    server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+
+    long start = System.nanoTime();
+    Throwable failure = failureOf(transport.send(post("/hooks")));
+
+    assertThat(failure).isInstanceOf(InterruptedIOException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void failsWhenTheConnectionClosesBeforeTheAnswer() throws Exception {
+    server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+
+    assertThat(failureOf(transport.send(post("/hooks")))).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void failsWhenTheEndpointSpeaksGarbageInsteadOfHttp() throws Exception {
+    try (ServerSocket garbage = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Thread server = new Thread(() -> {
+        try (Socket s = garbage.accept(); OutputStream out = s.getOutputStream()) {
+          out.write("SSH-2.0-OpenSSH_9.2\r\nthis is not http\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        } catch (IOException ignored) {
+          // the client hung up
+        }
+      });
+      server.setDaemon(true);
+      server.start();
+      TransportRequest r = new TransportRequest(URI.create("http://127.0.0.1:" + garbage.getLocalPort() + "/"),
+          Map.of(), new byte[0]);
+
+      assertThat(failureOf(transport.send(r))).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void builderRejectsAZeroTimeout() {
+    assertThatThrownBy(() -> OkHttpTransport.builder().readTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readTimeout must be a positive Duration");
+  }
+}
