@@ -1,9 +1,14 @@
 package dev.hookpost.okhttp;
 
+import dev.hookpost.AddressGuard;
+import dev.hookpost.EndpointRefusedException;
 import dev.hookpost.Transport;
 import dev.hookpost.TransportRequest;
 import dev.hookpost.TransportResponse;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -12,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Dispatcher;
+import okhttp3.Dns;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -34,6 +40,12 @@ import okio.BufferedSource;
  *
  * <p>Defaults:
  * <ul>
+ *   <li>{@link AddressGuard#publicOnly()}: private, loopback, link-local and other internal
+ *       addresses are refused, as a final {@code Rejected} outcome. The host is resolved once,
+ *       every address checked, and OkHttp connects only to the checked addresses. A client you
+ *       hand in must not use a proxy (the proxy would resolve names the guard never saw); the
+ *       builder refuses one unless the guard allows private networks
+ *   <li>http and https both allowed; {@link Builder#httpsOnly} refuses plain http
  *   <li>connect timeout 5 s, read timeout 10 s, write timeout 10 s, call timeout 15 s
  *   <li>redirects never followed: a 3xx answer is a failed attempt, as the Standard Webhooks
  *       spec asks (a client you hand in is derived with {@code newBuilder()} and gets the same)
@@ -51,10 +63,14 @@ public final class OkHttpTransport implements Transport {
 
   private final OkHttpClient client;
   private final boolean ownsClient;
+  private final AddressGuard guard;
+  private final boolean httpsOnly;
 
-  private OkHttpTransport(OkHttpClient client, boolean ownsClient) {
+  private OkHttpTransport(OkHttpClient client, boolean ownsClient, AddressGuard guard, boolean httpsOnly) {
     this.client = client;
     this.ownsClient = ownsClient;
+    this.guard = guard;
+    this.httpsOnly = httpsOnly;
   }
 
   /** A transport with its own client and the defaults listed above. */
@@ -75,6 +91,15 @@ public final class OkHttpTransport implements Transport {
   @Override
   public CompletableFuture<TransportResponse> send(TransportRequest request) {
     HttpUrl url = HttpUrl.get(request.endpoint().toString());
+    if (httpsOnly && !url.isHttps()) {
+      return CompletableFuture.failedFuture(new EndpointRefusedException("refused " + url.scheme() + "://"
+          + url.host() + ": this transport is HTTPS-only; give the subscription an https:// endpoint"));
+    }
+    try {
+      checkLiteral(url.host());
+    } catch (EndpointRefusedException | UnknownHostException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     Request.Builder http = new Request.Builder().url(url);
     for (Map.Entry<String, String> h : request.headers().entrySet()) {
       http.header(h.getKey(), h.getValue());
@@ -85,6 +110,12 @@ public final class OkHttpTransport implements Transport {
     call.enqueue(new Callback() {
       @Override
       public void onFailure(Call c, IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          if (t instanceof GuardedDns.Refused refused) {
+            result.completeExceptionally(refused.refusal);
+            return;
+          }
+        }
         result.completeExceptionally(e);
       }
 
@@ -104,6 +135,17 @@ public final class OkHttpTransport implements Transport {
       }
     });
     return result;
+  }
+
+  /**
+   * OkHttp connects to an IP-literal host without asking the {@link Dns}, so literals are checked
+   * here. The test is wider than OkHttp's (anything with a colon, or only digits and dots), and
+   * {@link InetAddress#getByName} parses such a literal exactly as OkHttp then does.
+   */
+  private void checkLiteral(String host) throws UnknownHostException {
+    if (host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+      guard.check(host, InetAddress.getByName(host));
+    }
   }
 
   /** Reads at most {@link #MAX_RESPONSE_BYTES}; keeps the first {@link TransportResponse#MAX_EXCERPT} bytes as text. */
@@ -153,8 +195,26 @@ public final class OkHttpTransport implements Transport {
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration writeTimeout = Duration.ofSeconds(10);
     private Duration callTimeout = Duration.ofSeconds(15);
+    private AddressGuard guard = AddressGuard.publicOnly();
+    private boolean httpsOnly;
 
     private Builder() {}
+
+    /**
+     * Sets which addresses may be contacted. Default {@link AddressGuard#publicOnly()}; e.g.
+     * {@code AddressGuard.publicOnly().allowing("10.20.0.0/16")} for an internal range, or
+     * {@link AddressGuard#allowingPrivateNetworks()} for endpoints the application controls.
+     */
+    public Builder addressGuard(AddressGuard guard) {
+      this.guard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /** Refuses plain {@code http://} endpoints (a final {@code Rejected} outcome). Default false. */
+    public Builder httpsOnly(boolean httpsOnly) {
+      this.httpsOnly = httpsOnly;
+      return this;
+    }
 
     /**
      * Derives the transport's client from {@code client} with {@code newBuilder()}, sharing its
@@ -189,26 +249,42 @@ public final class OkHttpTransport implements Transport {
       return this;
     }
 
-    /** Builds the transport. */
+    /**
+     * Builds the transport.
+     *
+     * @throws IllegalArgumentException if a client handed in uses a proxy while the guard
+     *     refuses private networks (the guard could not see what the proxy resolves)
+     */
     public OkHttpTransport build() {
       boolean own = client == null;
+      if (!own && guard != AddressGuard.allowingPrivateNetworks()
+          && (client.proxy() != null && client.proxy() != Proxy.NO_PROXY)) {
+        throw new IllegalArgumentException("client uses proxy " + client.proxy() + ", which resolves host names"
+            + " the address guard never sees; pass a client without a proxy, or"
+            + " .addressGuard(AddressGuard.allowingPrivateNetworks()) if every endpoint is trusted");
+      }
       OkHttpClient.Builder b;
       if (own) {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(256);
         dispatcher.setMaxRequestsPerHost(64);
-        b = new OkHttpClient.Builder().dispatcher(dispatcher);
+        b = new OkHttpClient.Builder().dispatcher(dispatcher).proxy(Proxy.NO_PROXY);
       } else {
         b = client.newBuilder();
+        if (guard != AddressGuard.allowingPrivateNetworks()) {
+          b.proxy(Proxy.NO_PROXY); // a system proxy selector would resolve names the guard never saw
+        }
       }
+      Dns dns = own ? Dns.SYSTEM : client.dns();
       b.followRedirects(false)
           .followSslRedirects(false)
           .retryOnConnectionFailure(false)
           .connectTimeout(connectTimeout)
           .readTimeout(readTimeout)
           .writeTimeout(writeTimeout)
-          .callTimeout(callTimeout);
-      return new OkHttpTransport(b.build(), own);
+          .callTimeout(callTimeout)
+          .dns(new GuardedDns(dns, guard));
+      return new OkHttpTransport(b.build(), own, guard, httpsOnly);
     }
 
     private static Duration positive(String name, Duration d) {

@@ -3,6 +3,7 @@ package dev.hookpost.okhttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookpost.AddressGuard;
 import dev.hookpost.TransportRequest;
 import dev.hookpost.TransportResponse;
 import java.io.IOException;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 class OkHttpTransportTest {
   final MockWebServer server = new MockWebServer();
-  OkHttpTransport transport = OkHttpTransport.create();
+  static final AddressGuard LOOPBACK = AddressGuard.publicOnly().allowing("127.0.0.1");
+  OkHttpTransport transport = OkHttpTransport.builder().addressGuard(LOOPBACK).build();
 
   @BeforeEach
   void start() throws IOException {
@@ -88,7 +90,8 @@ class OkHttpTransportTest {
 
   @Test
   void aClientHandedInStillNeverFollowsRedirects() throws Exception {
-    transport = OkHttpTransport.builder().client(new OkHttpClient.Builder().followRedirects(true).build()).build();
+    transport = OkHttpTransport.builder().addressGuard(LOOPBACK)
+        .client(new OkHttpClient.Builder().followRedirects(true).build()).build();
     server.enqueue(new MockResponse.Builder().code(307).addHeader("Location", server.url("/elsewhere")).build());
 
     assertThat(await(transport.send(post("/hooks"))).status()).isEqualTo(307);
@@ -137,7 +140,7 @@ class OkHttpTransportTest {
 
   @Test
   void timesOutOnAnEndpointThatNeverAnswers() throws Exception {
-    transport = OkHttpTransport.builder().readTimeout(Duration.ofMillis(300)).build();
+    transport = OkHttpTransport.builder().addressGuard(LOOPBACK).readTimeout(Duration.ofMillis(300)).build();
     server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
 
     long start = System.nanoTime();

@@ -38,6 +38,10 @@ class PublisherOverHttpTest {
   final List<String> heard = Collections.synchronizedList(new ArrayList<>());
   WebhookPublisher publisher;
 
+  static OkHttpTransport transport() {
+    return OkHttpTransport.builder().addressGuard(receiver.addressGuard()).build();
+  }
+
   WebhookPublisher.Builder publisher(OkHttpTransport transport) {
     return WebhookPublisher.builder()
         .transport(transport)
@@ -57,7 +61,7 @@ class PublisherOverHttpTest {
   }
 
   WebhookPublisher start(Subscription... subscriptions) {
-    WebhookPublisher.Builder b = publisher(OkHttpTransport.create());
+    WebhookPublisher.Builder b = publisher(transport());
     for (Subscription s : subscriptions) {
       b.subscription(s);
     }
@@ -143,7 +147,7 @@ class PublisherOverHttpTest {
   @Test
   void aFinal400IsNotRetried() throws Exception {
     receiver.defaultAnswer(Answer.status(400));
-    publisher = publisher(OkHttpTransport.create()).subscription(receiver.subscription())
+    publisher = publisher(transport()).subscription(receiver.subscription())
         .retryPolicy(RetryPolicy.standardSchedule().giveUpWhen(a -> a.hasStatus(400))).build();
 
     DeliveryOutcome o = outcome(publisher.send(order()));
@@ -170,7 +174,7 @@ class PublisherOverHttpTest {
     String inFiveMinutes = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
         time.now().plusSeconds(300).atZone(java.time.ZoneOffset.UTC));
     receiver.respondWith(Answer.status(503).withHeader("Retry-After", inFiveMinutes));
-    publisher = publisher(OkHttpTransport.create()).subscription(receiver.subscription())
+    publisher = publisher(transport()).subscription(receiver.subscription())
         .retryPolicy(RetryPolicy.exponentialBackoff().initialDelay(Duration.ofSeconds(1)).build()).build();
 
     publisher.send(order());
@@ -181,7 +185,7 @@ class PublisherOverHttpTest {
   @Test
   void givesUpAfterMaxAttemptsAndTellsTheListener() throws Exception {
     receiver.defaultAnswer(Answer.status(500));
-    publisher = publisher(OkHttpTransport.create()).subscription(receiver.subscription())
+    publisher = publisher(transport()).subscription(receiver.subscription())
         .retryPolicy(RetryPolicy.fixedSchedule(Duration.ofSeconds(1), Duration.ofSeconds(1))).build();
     SendHandle handle = publisher.send(order());
 
@@ -200,7 +204,7 @@ class PublisherOverHttpTest {
   @Test
   void aRedirectIsAFailureAndIsNotFollowed() throws Exception {
     receiver.respondWith(Answer.redirect(302, receiver.url("/elsewhere")));
-    publisher = publisher(OkHttpTransport.create()).subscription(receiver.subscription())
+    publisher = publisher(transport()).subscription(receiver.subscription())
         .retryPolicy(RetryPolicy.none()).build();
 
     DeliveryOutcome o = outcome(publisher.send(order()));
@@ -212,7 +216,8 @@ class PublisherOverHttpTest {
   @Test
   void aHangingEndpointTimesOut() throws Exception {
     receiver.respondWith(Answer.hang());
-    OkHttpTransport quick = OkHttpTransport.builder().readTimeout(Duration.ofMillis(300)).build();
+    OkHttpTransport quick = OkHttpTransport.builder().addressGuard(receiver.addressGuard())
+        .readTimeout(Duration.ofMillis(300)).build();
     publisher = publisher(quick).subscription(receiver.subscription()).retryPolicy(RetryPolicy.none()).build();
 
     DeliveryOutcome o = outcome(publisher.send(order()));

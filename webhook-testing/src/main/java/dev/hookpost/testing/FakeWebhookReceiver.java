@@ -1,5 +1,6 @@
 package dev.hookpost.testing;
 
+import dev.hookpost.AddressGuard;
 import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
 import dev.hookpost.WebhookVerifier;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * @Test
  * void shipsOrders() {
  *   receiver.respondWith(2, Answer.status(503));          // fail twice, then accept
- *   shop.publisherFor(receiver.subscription()).placeOrder("A-1001");
+ *   shop.publisherFor(receiver.subscription(), receiver.addressGuard()).placeOrder("A-1001");
  *   receiver.awaitDeliveries(3, Duration.ofSeconds(5));
  *   WebhookAssertions.assertThat(receiver).receivedEvent("order.created").hasValidSignature();
  * }
@@ -126,6 +127,15 @@ public final class FakeWebhookReceiver implements RecordedDeliveries, AutoClosea
         .endpoint(url)
         .secret(secret)
         .build();
+  }
+
+  /**
+   * The address guard that lets a transport reach this receiver: public addresses plus
+   * 127.0.0.1, where it listens. Transports refuse loopback by default, so a test opts in:
+   * {@code OkHttpTransport.builder().addressGuard(receiver.addressGuard()).build()}.
+   */
+  public AddressGuard addressGuard() {
+    return AddressGuard.publicOnly().allowing("127.0.0.1");
   }
 
   /** Queues answers for the next requests to any path, in order; then the default answer. */

@@ -1,0 +1,2 @@
+/** Runnable programs that show Hookpost doing real work on loopback. */
+package dev.hookpost.examples;
