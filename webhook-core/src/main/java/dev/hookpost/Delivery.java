@@ -20,6 +20,8 @@ final class Delivery {
   /** The scheduled next attempt while waiting for a retry, else null. */
   Future<?> pendingRetry;
   boolean finished;
+  /** Whether it holds one of the publisher's pending-delivery permits. */
+  boolean holdsPermit;
 
   Delivery(Event event, byte[] body, Subscription subscription, RetryPolicy policy) {
     this.event = event;

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +41,10 @@ final class DeliveryEngine {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
+  private final EngineSettings settings;
+  private final EndpointQueues queues;
+  private final EndpointHealth health;
+  private final Semaphore pending;
 
   private final Set<Delivery> live = ConcurrentHashMap.newKeySet();
   /** Sends take the read lock, shutdown the write lock: no delivery slips in after shutdown looked. */
@@ -47,7 +52,8 @@ final class DeliveryEngine {
   private volatile boolean closed;
 
   DeliveryEngine(Transport transport, SubscriptionRegistry registry, RetryPolicy defaultPolicy,
-      List<DeliveryListener> listeners, EventCodec codec, Clock clock, ScheduledExecutorService scheduler) {
+      List<DeliveryListener> listeners, EventCodec codec, Clock clock, ScheduledExecutorService scheduler,
+      EngineSettings settings) {
     this.transport = transport;
     this.registry = registry;
     this.defaultPolicy = defaultPolicy;
@@ -56,6 +62,10 @@ final class DeliveryEngine {
     this.clock = clock;
     this.ownsScheduler = scheduler == null;
     this.scheduler = scheduler == null ? newScheduler() : scheduler;
+    this.settings = settings;
+    this.queues = new EndpointQueues(settings.maxConcurrencyPerEndpoint(), settings.rateLimitPerEndpoint());
+    this.health = new EndpointHealth(settings.disableAfterFailedDeliveries(), settings.disableAfterFailingFor());
+    this.pending = new Semaphore(settings.maxPendingDeliveries());
   }
 
   SubscriptionRegistry registry() {
@@ -67,12 +77,23 @@ final class DeliveryEngine {
       throw new IllegalArgumentException("event is required; create one with Event.of(type, data)");
     }
     byte[] body = codec.encode(event); // once: every subscription and attempt shares these bytes
+    if (body.length > settings.maxPayloadBytes()) {
+      throw new IllegalArgumentException("event " + event.id() + " serializes to " + body.length
+          + " bytes, over the limit of " + settings.maxPayloadBytes() + " bytes; send a smaller payload (e.g."
+          + " an id the receiver can fetch details with) or raise maxPayloadBytes");
+    }
     List<Subscription> matching = registry.matching(event.type());
-    List<Delivery> started = new ArrayList<>(matching.size());
+    int enabled = 0;
+    for (Subscription s : matching) {
+      enabled += s.enabled() ? 1 : 0;
+    }
+    acquirePermits(event, enabled);
+    List<Delivery> started = new ArrayList<>(enabled);
     List<CompletableFuture<DeliveryOutcome>> futures = new ArrayList<>(matching.size());
     lifecycle.readLock().lock();
     try {
       if (closed) {
+        pending.release(enabled);
         throw new WebhookException("this publisher is closed and takes no more events (event " + event.id()
             + " was not sent); send through a publisher that is open");
       }
@@ -82,6 +103,7 @@ final class DeliveryEngine {
         if (!s.enabled()) {
           finish(d, new DeliveryOutcome.Skipped(event.id(), s, "subscription is disabled"));
         } else {
+          d.holdsPermit = true;
           live.add(d);
           started.add(d);
         }
@@ -90,26 +112,83 @@ final class DeliveryEngine {
       lifecycle.readLock().unlock();
     }
     for (Delivery d : started) {
-      runSoon(d);
+      queues.submit(d, nanos(), this::start);
     }
     return new SendHandle(event.id(), all(futures));
   }
 
-  private void runSoon(Delivery d) {
+  /** Takes one pending-delivery permit per delivery, failing fast or waiting as configured. */
+  private void acquirePermits(Event event, int count) {
+    if (count == 0) {
+      return;
+    }
+    if (count > settings.maxPendingDeliveries()) {
+      throw new IllegalArgumentException("event " + event.id() + " matches " + count + " enabled subscriptions,"
+          + " more than maxPendingDeliveries (" + settings.maxPendingDeliveries() + "); raise the limit");
+    }
+    boolean got;
+    Duration block = settings.blockWhenFull();
+    if (block.isZero()) {
+      got = pending.tryAcquire(count);
+    } else {
+      try {
+        got = pending.tryAcquire(count, block.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        got = false;
+      }
+    }
+    if (!got) {
+      throw new DeliveryQueueFullException("the publisher holds " + (settings.maxPendingDeliveries()
+          - pending.availablePermits()) + " pending deliveries (limit " + settings.maxPendingDeliveries()
+          + "); event " + event.id() + " needs " + count + " more and was not accepted" + (block.isZero() ? ""
+          : " after waiting " + block) + "; retry later, or raise maxPendingDeliveries / blockWhenFull");
+    }
+  }
+
+  /** Runs an attempt now on the scheduler, or after the endpoint's rate limit wait. */
+  private void start(Delivery d, long waitNanos) {
     try {
-      scheduler.execute(() -> attempt(d));
+      if (waitNanos <= 0) {
+        scheduler.execute(() -> attempt(d));
+      } else {
+        scheduler.schedule(() -> attempt(d), waitNanos, TimeUnit.NANOSECONDS);
+      }
     } catch (RejectedExecutionException e) {
       finish(d, abandoned(d, "the scheduler refused the attempt (" + e.getMessage() + ")"));
     }
   }
 
-  private void attempt(Delivery d) {
+  /** A retry fell due: skip it if the subscription was disabled meanwhile, else queue it. */
+  private void retryDue(Delivery d) {
     synchronized (d) {
-      if (d.finished) {
-        return;
-      }
       d.pendingRetry = null;
-      d.attempts++;
+    }
+    Subscription now = registry.find(d.subscription.id()).orElse(null);
+    if (now == null || !now.enabled()) {
+      finish(d, new DeliveryOutcome.Skipped(d.event.id(), d.subscription, "subscription was "
+          + (now == null ? "removed" : "disabled") + " after " + d.attempts + " attempt(s)"));
+      return;
+    }
+    queues.submit(d, nanos(), this::start);
+  }
+
+  private long nanos() {
+    Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private void attempt(Delivery d) {
+    boolean over;
+    synchronized (d) {
+      over = d.finished;
+      if (!over) {
+        d.attempts++;
+      }
+    }
+    if (over) { // ended (e.g. abandoned) while it waited for its slot: pass the slot on
+      queues.release(d, nanos(), this::start);
+      return;
     }
     Instant start = clock.instant();
     if (d.firstAttemptAt == null) {
@@ -139,6 +218,7 @@ final class DeliveryEngine {
   }
 
   private void afterAttempt(Delivery d, int number, Instant start, TransportResponse r, Throwable e) {
+    queues.release(d, nanos(), this::start);
     Instant end = clock.instant();
     Duration since = Duration.between(d.firstAttemptAt, end);
     Throwable error = unwrap(e);
@@ -149,14 +229,35 @@ final class DeliveryEngine {
       notify(() -> l.onAttempt(d.event, d.subscription, attempt));
     }
     if (attempt.succeeded()) {
+      health.delivered(d.subscription.id());
       finish(d, new DeliveryOutcome.Delivered(d.event.id(), d.subscription, number, r.status(), since));
     } else if (error instanceof EndpointRefusedException) {
       finish(d, new DeliveryOutcome.Rejected(d.event.id(), d.subscription, number, error.getMessage()));
     } else if (attempt.hasStatus(410)) {
       finish(d, new DeliveryOutcome.GaveUp(d.event.id(), d.subscription, number, attempt,
           "the endpoint answered 410 Gone"));
+      disable(d.subscription, "the endpoint answered 410 Gone");
     } else {
       scheduleRetry(d, attempt);
+    }
+  }
+
+  /** Disables a subscription in the registry and tells the application. */
+  private void disable(Subscription s, String reason) {
+    health.reset(s.id());
+    boolean changed;
+    try {
+      changed = registry.find(s.id()).map(Subscription::enabled).orElse(false) && registry.setEnabled(s.id(), false);
+    } catch (RuntimeException e) {
+      log.error("could not disable subscription {} in {}", s.id(), registry, e);
+      return;
+    }
+    if (changed) {
+      log.warn("webhook subscription disabled: subscription={} endpoint={} reason={}; re-enable it with"
+          + " subscriptions().setEnabled(id, true) once the endpoint is fixed", s.id(), s.endpointForLogs(), reason);
+      for (DeliveryListener l : listeners) {
+        notify(() -> l.onSubscriptionDisabled(s, reason));
+      }
     }
   }
 
@@ -172,6 +273,10 @@ final class DeliveryEngine {
     if (delay.isEmpty()) {
       finish(d, new DeliveryOutcome.GaveUp(d.event.id(), d.subscription, failed.number(), failed,
           "the retry policy gave up after " + failed.number() + " attempt(s); last: " + failed.describe()));
+      String unhealthy = health.failed(d.subscription.id(), d.firstAttemptAt, clock.instant());
+      if (unhealthy != null) {
+        disable(d.subscription, unhealthy);
+      }
       return;
     }
     Duration wait = delay.get();
@@ -180,7 +285,7 @@ final class DeliveryEngine {
       abandon = closed;
       if (!abandon) {
         try {
-          d.pendingRetry = scheduler.schedule(() -> attempt(d), wait.toNanos(), TimeUnit.NANOSECONDS);
+          d.pendingRetry = scheduler.schedule(() -> retryDue(d), wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
           abandon = true;
         }
@@ -212,6 +317,9 @@ final class DeliveryEngine {
       }
     }
     live.remove(d);
+    if (d.holdsPermit) {
+      pending.release();
+    }
     logOutcome(d, outcome);
     for (DeliveryListener l : listeners) {
       notify(() -> l.onOutcome(outcome));

@@ -29,4 +29,11 @@ public interface DeliveryListener {
 
   /** The delivery reached its final outcome; called exactly once per delivery. */
   default void onOutcome(DeliveryOutcome outcome) {}
+
+  /**
+   * The publisher disabled {@code subscription} in its registry: the endpoint answered 410 Gone,
+   * or its deliveries kept failing. Re-enable it with
+   * {@code publisher.subscriptions().setEnabled(id, true)} once the endpoint is fixed.
+   */
+  default void onSubscriptionDisabled(Subscription subscription, String reason) {}
 }

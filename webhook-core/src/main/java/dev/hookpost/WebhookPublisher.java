@@ -46,7 +46,10 @@ public final class WebhookPublisher implements AutoCloseable {
    *
    * @return a handle whose {@link SendHandle#outcomes() future} completes with each
    *     subscription's final outcome
-   * @throws IllegalArgumentException if the event's data cannot be serialized (nothing is sent)
+   * @throws IllegalArgumentException if the event's data cannot be serialized or is larger than
+   *     {@link Builder#maxPayloadBytes} (nothing is sent)
+   * @throws DeliveryQueueFullException if the publisher's pending deliveries are at their limit
+   *     (nothing is sent)
    * @throws WebhookException if the publisher is closed
    */
   public SendHandle send(Event event) {
@@ -87,6 +90,11 @@ public final class WebhookPublisher implements AutoCloseable {
    *   <li>codec: {@link EventCodec#jackson()}
    *   <li>clock: the system UTC clock; scheduler: two daemon threads owned by the publisher
    *   <li>shutdown timeout for {@link #close()}: 10 s
+   *   <li>per endpoint URL: at most 8 attempts in flight, no rate limit
+   *   <li>at most 100,000 pending deliveries; {@code send} fails fast when full
+   *   <li>largest serialized event: 1 MiB
+   *   <li>a subscription is disabled after 5 days in which every delivery failed, or 1,000
+   *       failed deliveries in a row, and at once when its endpoint answers 410 Gone
    * </ul>
    * Each setter rejects a bad value at once. Not thread-safe.
    */
@@ -100,8 +108,85 @@ public final class WebhookPublisher implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private int maxConcurrencyPerEndpoint = 8;
+    private double rateLimitPerEndpoint;
+    private int maxPendingDeliveries = 100_000;
+    private Duration blockWhenFull = Duration.ZERO;
+    private int maxPayloadBytes = 1024 * 1024;
+    private int disableAfterFailedDeliveries = 1_000;
+    private Duration disableAfterFailingFor = Duration.ofDays(5);
 
     private Builder() {}
+
+    /**
+     * Caps attempts in flight to one endpoint URL, so a slow endpoint cannot take everyone's
+     * capacity; more wait in that endpoint's own queue. Default 8; 1 to 1,000.
+     */
+    public Builder maxConcurrencyPerEndpoint(int max) {
+      if (max < 1 || max > 1_000) {
+        throw new IllegalArgumentException("maxConcurrencyPerEndpoint must be 1..1000, was " + max);
+      }
+      this.maxConcurrencyPerEndpoint = max;
+      return this;
+    }
+
+    /** Limits attempts to one endpoint URL to {@code requestsPerSecond}. Default: no limit. */
+    public Builder rateLimitPerEndpoint(double requestsPerSecond) {
+      if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
+        throw new IllegalArgumentException("rateLimitPerEndpoint must be a positive number of requests per"
+            + " second, was " + requestsPerSecond);
+      }
+      this.rateLimitPerEndpoint = requestsPerSecond;
+      return this;
+    }
+
+    /**
+     * Bounds deliveries accepted but not yet finished (waiting, in flight, or waiting for a
+     * retry). When full, {@code send} throws {@link DeliveryQueueFullException} at once, or after
+     * waiting {@link #blockWhenFull}. Default 100,000; at least 1.
+     */
+    public Builder maxPendingDeliveries(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPendingDeliveries must be at least 1, was " + max);
+      }
+      this.maxPendingDeliveries = max;
+      return this;
+    }
+
+    /** Makes a full publisher's {@code send} wait up to {@code timeout} for room. Default zero: fail fast. */
+    public Builder blockWhenFull(Duration timeout) {
+      if (timeout == null || timeout.isNegative()) {
+        throw new IllegalArgumentException("blockWhenFull must be zero or positive, e.g. Duration.ofSeconds(1)");
+      }
+      this.blockWhenFull = timeout;
+      return this;
+    }
+
+    /** The largest serialized event {@code send} accepts. Default 1 MiB (1,048,576 bytes); at least 64. */
+    public Builder maxPayloadBytes(int max) {
+      if (max < 64) {
+        throw new IllegalArgumentException("maxPayloadBytes must be at least 64, was " + max);
+      }
+      this.maxPayloadBytes = max;
+      return this;
+    }
+
+    /**
+     * Disables a subscription (and tells the listeners) after {@code failedDeliveries} failed
+     * deliveries in a row, or once every delivery over {@code failingFor} failed. Defaults 1,000
+     * and 5 days.
+     */
+    public Builder disableFailingEndpoints(int failedDeliveries, Duration failingFor) {
+      if (failedDeliveries < 1) {
+        throw new IllegalArgumentException("failedDeliveries must be at least 1, was " + failedDeliveries);
+      }
+      if (failingFor == null || failingFor.isNegative() || failingFor.isZero()) {
+        throw new IllegalArgumentException("failingFor must be a positive Duration, e.g. Duration.ofDays(5)");
+      }
+      this.disableAfterFailedDeliveries = failedDeliveries;
+      this.disableAfterFailingFor = failingFor;
+      return this;
+    }
 
     /** Sets how requests are sent, e.g. {@code OkHttpTransport.create()}. Required; closed with the publisher. */
     public Builder transport(Transport transport) {
@@ -185,7 +270,9 @@ public final class WebhookPublisher implements AutoCloseable {
             + " add the subscriptions to your registry instead");
       }
       DeliveryEngine engine = new DeliveryEngine(transport, source, retryPolicy, List.copyOf(listeners),
-          codec == null ? EventCodec.jackson() : codec, clock, scheduler);
+          codec == null ? EventCodec.jackson() : codec, clock, scheduler,
+          new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingDeliveries, blockWhenFull,
+              maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor));
       return new WebhookPublisher(engine, shutdownTimeout);
     }
   }

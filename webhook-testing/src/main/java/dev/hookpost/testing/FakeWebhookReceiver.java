@@ -168,7 +168,17 @@ public final class FakeWebhookReceiver implements RecordedDeliveries, AutoClosea
 
   /** Sets the answer given when nothing is queued. Default {@link Answer#ok()} (204). */
   public FakeWebhookReceiver defaultAnswer(Answer answer) {
-    script.fallback(Objects.requireNonNull(answer, "answer"));
+    Objects.requireNonNull(answer, "answer");
+    script.fallback(() -> answer);
+    return this;
+  }
+
+  /**
+   * Asks {@code answers} for the answer to each request when nothing is queued, e.g. random
+   * faults: {@code defaultAnswer(() -> random.nextInt(10) == 0 ? Answer.status(503) : Answer.ok())}.
+   */
+  public FakeWebhookReceiver defaultAnswer(java.util.function.Supplier<Answer> answers) {
+    script.fallback(Objects.requireNonNull(answers, "answers"));
     return this;
   }
 

@@ -87,7 +87,17 @@ public final class RecordingTransport implements Transport, RecordedDeliveries {
 
   /** Sets the answer given when nothing is queued. Default {@link Answer#ok()} (204). */
   public RecordingTransport defaultAnswer(Answer answer) {
-    script.fallback(Objects.requireNonNull(answer, "answer"));
+    Objects.requireNonNull(answer, "answer");
+    script.fallback(() -> answer);
+    return this;
+  }
+
+  /**
+   * Asks {@code answers} for the answer to each request when nothing is queued, e.g. random
+   * faults: {@code defaultAnswer(() -> random.nextInt(10) == 0 ? Answer.status(503) : Answer.ok())}.
+   */
+  public RecordingTransport defaultAnswer(java.util.function.Supplier<Answer> answers) {
+    script.fallback(Objects.requireNonNull(answers, "answers"));
     return this;
   }
 

@@ -4,12 +4,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Scripted answers: per-path queues first, then the global queue, then the default. Thread-safe. */
 final class Script {
   private final Deque<Answer> global = new ArrayDeque<>();
   private final Map<String, Deque<Answer>> byPath = new HashMap<>();
-  private Answer fallback = Answer.ok();
+  private Supplier<Answer> fallback = Answer::ok;
 
   synchronized void add(String path, Answer answer) {
     if (path == null) {
@@ -19,8 +20,8 @@ final class Script {
     }
   }
 
-  synchronized void fallback(Answer answer) {
-    fallback = answer;
+  synchronized void fallback(Supplier<Answer> answers) {
+    fallback = answers;
   }
 
   synchronized Answer next(String path) {
@@ -29,12 +30,19 @@ final class Script {
       return forPath.poll();
     }
     Answer a = global.poll();
-    return a != null ? a : fallback;
+    if (a != null) {
+      return a;
+    }
+    Answer next = fallback.get();
+    if (next == null) {
+      throw new IllegalStateException("the default answer supplier returned null");
+    }
+    return next;
   }
 
   synchronized void reset() {
     global.clear();
     byPath.clear();
-    fallback = Answer.ok();
+    fallback = Answer::ok;
   }
 }

@@ -1,0 +1,13 @@
+package dev.hookpost;
+
+import java.time.Duration;
+
+/** The publisher's tuning, validated by its builder. */
+record EngineSettings(
+    int maxConcurrencyPerEndpoint,
+    double rateLimitPerEndpoint,
+    int maxPendingDeliveries,
+    Duration blockWhenFull,
+    int maxPayloadBytes,
+    int disableAfterFailedDeliveries,
+    Duration disableAfterFailingFor) {}
