@@ -124,7 +124,7 @@ public final class OkHttpTransport implements Transport {
         try (response) {
           String excerpt = readExcerpt(response.body());
           result.complete(new TransportResponse(response.code(), toMap(response.headers()), excerpt));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
           result.completeExceptionally(e);
         }
       }
@@ -148,23 +148,31 @@ public final class OkHttpTransport implements Transport {
     }
   }
 
-  /** Reads at most {@link #MAX_RESPONSE_BYTES}; keeps the first {@link TransportResponse#MAX_EXCERPT} bytes as text. */
-  private static String readExcerpt(ResponseBody body) throws IOException {
+  /**
+   * Reads at most {@link #MAX_RESPONSE_BYTES}; keeps the first {@link TransportResponse#MAX_EXCERPT}
+   * bytes as text. The status line already arrived, so it is the answer: a body cut short by the
+   * endpoint only shortens the excerpt.
+   */
+  private static String readExcerpt(ResponseBody body) {
     BufferedSource source = body.source();
     Buffer kept = new Buffer();
     long total = 0;
     Buffer scratch = new Buffer();
-    while (total < MAX_RESPONSE_BYTES) {
-      long n = source.read(scratch, Math.min(8192, MAX_RESPONSE_BYTES - total));
-      if (n == -1) {
-        break;
+    try {
+      while (total < MAX_RESPONSE_BYTES) {
+        long n = source.read(scratch, Math.min(8192, MAX_RESPONSE_BYTES - total));
+        if (n == -1) {
+          break;
+        }
+        total += n;
+        long room = TransportResponse.MAX_EXCERPT - kept.size();
+        if (room > 0) {
+          scratch.read(kept, Math.min(room, scratch.size()));
+        }
+        scratch.clear();
       }
-      total += n;
-      long room = TransportResponse.MAX_EXCERPT - kept.size();
-      if (room > 0) {
-        scratch.read(kept, Math.min(room, scratch.size()));
-      }
-      scratch.clear();
+    } catch (IOException e) {
+      // keep what arrived
     }
     return new String(kept.readByteArray(), StandardCharsets.UTF_8);
   }

@@ -158,6 +158,25 @@ class OkHttpTransportTest {
   }
 
   @Test
+  void keepsTheStatusWhenTheConnectionClosesMidBody() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).body("x".repeat(200_000))
+        .onResponseBody(new SocketEffect.CloseSocket()).build());
+
+    TransportResponse r = await(transport.send(post("/hooks")));
+
+    assertThat(r.status()).isEqualTo(200);
+  }
+
+  @Test
+  void failsWhenTlsIsSpokenToAPlainHttpPort() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(204).build());
+    TransportRequest tls = new TransportRequest(URI.create("https://127.0.0.1:" + server.getPort() + "/hooks"),
+        Map.of(), new byte[0]);
+
+    assertThat(failureOf(transport.send(tls))).isInstanceOf(IOException.class);
+  }
+
+  @Test
   void failsWhenTheEndpointSpeaksGarbageInsteadOfHttp() throws Exception {
     try (ServerSocket garbage = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Thread server = new Thread(() -> {
