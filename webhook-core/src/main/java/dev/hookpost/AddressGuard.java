@@ -263,6 +263,16 @@ public final class AddressGuard {
         return null;
       }
       String[] parts = s.split("/", 2);
+      if (!s.contains(":")) {
+        for (String octet : parts[0].split("\\.")) {
+          if (Integer.parseInt(octet) > 255) {
+            // else InetAddress.getByName would look the "literal" up in DNS, and a typo such as
+            // 10.0.0.256 would silently become a host name that never matches
+            throw new IllegalArgumentException("allowed entry '" + s + "' is not an IPv4 address: each of its"
+                + " four parts must be 0 to 255");
+          }
+        }
+      }
       byte[] addr;
       try {
         addr = InetAddress.getByName(parts[0]).getAddress(); // a literal: no DNS lookup
