@@ -77,6 +77,9 @@ public final class AddressGuard {
       Cidr cidr = Cidr.parse(entry.trim());
       if (cidr != null) {
         ranges.add(cidr);
+      } else if (entry.trim().matches("[\\d.]+")) {
+        throw new IllegalArgumentException("allowed entry '" + Names.printable(entry) + "' is a number, not a host"
+            + " name; write the address in full (e.g. 127.0.0.1) or as a range (127.0.0.0/8)");
       } else if (HOST.matcher(entry.trim()).matches()) {
         hosts.add(entry.trim().toLowerCase(Locale.ROOT));
       } else {
@@ -203,6 +206,14 @@ public final class AddressGuard {
     int w0 = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
     int w1 = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
     int w2 = ((b[4] & 0xff) << 8) | (b[5] & 0xff);
+    boolean first8Zero = true;
+    for (int i = 0; i < 8; i++) {
+      first8Zero &= b[i] == 0;
+    }
+    if (first8Zero && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0) {
+      String inner = ipv4Reason(b, 12);
+      return inner == null ? null : "IPv4-translated (::ffff:0:0/96) " + inner;
+    }
     if (w0 == 0x64 && w1 == 0xff9b) {
       boolean wellKnown = true;
       for (int i = 4; i < 12; i++) {
@@ -212,9 +223,7 @@ public final class AddressGuard {
         String inner = ipv4Reason(b, 12);
         return inner == null ? null : "NAT64 (64:ff9b::/96) of " + inner;
       }
-      if (w2 == 1) {
-        return "local-use NAT64 (64:ff9b:1::/48)";
-      }
+      return w2 == 1 ? "local-use NAT64 (64:ff9b:1::/48)" : "NAT64 translation (64:ff9b::/32)";
     }
     if (w0 == 0x0100 && w1 == 0 && w2 == 0 && b[6] == 0 && b[7] == 0) {
       return "discard-only (100::/64)";

@@ -143,9 +143,36 @@ public final class OkHttpTransport implements Transport {
    * {@link InetAddress#getByName} parses such a literal exactly as OkHttp then does.
    */
   private void checkLiteral(String host) throws UnknownHostException {
-    if (host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+    if (host.indexOf(':') >= 0) {
+      guard.check(host, InetAddress.getByName(host)); // HttpUrl already validated the IPv6 literal
+    } else if (host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+      if (!isJavaIpv4Literal(host)) {
+        // Java would send this to DNS, twice (here and in OkHttp): refuse rather than check one answer
+        throw new EndpointRefusedException("refused host " + host + ": it is made of digits and dots but is not an"
+            + " IPv4 address; use a.b.c.d or a DNS name");
+      }
       guard.check(host, InetAddress.getByName(host));
     }
+  }
+
+  /** Whether {@link InetAddress#getByName} parses {@code host} as IPv4 without DNS: 1 to 4 decimal parts in range. */
+  static boolean isJavaIpv4Literal(String host) {
+    String[] parts = host.split("\\.", -1);
+    if (parts.length < 1 || parts.length > 4) {
+      return false;
+    }
+    for (int i = 0; i < parts.length; i++) {
+      String p = parts[i];
+      if (p.isEmpty() || p.length() > 10) {
+        return false;
+      }
+      long value = Long.parseLong(p);
+      long max = i < parts.length - 1 ? 255 : (1L << (8 * (5 - parts.length))) - 1;
+      if (value > max) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
