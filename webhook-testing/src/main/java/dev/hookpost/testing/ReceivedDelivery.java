@@ -35,7 +35,9 @@ public final class ReceivedDelivery {
       int attemptNumber, String signatureProblem, String answer) {
     this.method = method;
     this.path = path;
-    this.headers = Map.copyOf(headers);
+    Map<String, List<String>> copy = new java.util.HashMap<>();
+    headers.forEach((name, values) -> copy.put(name, List.copyOf(values))); // the value lists too: immutable
+    this.headers = Map.copyOf(copy);
     this.body = body.clone();
     this.attemptNumber = attemptNumber;
     this.signatureProblem = signatureProblem;

@@ -1,6 +1,7 @@
 package dev.hookpost.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Comparator;
 import java.util.List;
 import org.assertj.core.api.AbstractAssert;
 
@@ -10,6 +11,21 @@ import org.assertj.core.api.AbstractAssert;
  * {@link RecordedDeliveriesAssert#receivedEvent(String)}.
  */
 public final class ReceivedDeliveryAssert extends AbstractAssert<ReceivedDeliveryAssert, ReceivedDelivery> {
+  /** Jackson's node equality, except that numbers compare by value: 42 equals 42L, 19.99 a BigDecimal 19.99. */
+  private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
+    if (a.equals(b)) {
+      return 0;
+    }
+    if (a.isNumber() && b.isNumber()) {
+      try {
+        return a.decimalValue().compareTo(b.decimalValue());
+      } catch (NumberFormatException e) { // NaN or infinity
+        return 1;
+      }
+    }
+    return 1;
+  };
+
   private final List<ReceivedDelivery> all; // every delivery of its source, or null when asserted alone
 
   ReceivedDeliveryAssert(ReceivedDelivery actual, List<ReceivedDelivery> all) {
@@ -85,7 +101,7 @@ public final class ReceivedDeliveryAssert extends AbstractAssert<ReceivedDeliver
     if (at.isMissingNode()) {
       failWithMessage("expected JSON field %s to be %s but the envelope has no such field%nbody: %s", pointer,
           want, actual.bodyText());
-    } else if (!at.equals(want)) {
+    } else if (!at.equals(NUMBERS_BY_VALUE, want)) {
       failWithMessage("expected JSON field %s to be %s but was %s%nbody: %s", pointer, want, at, actual.bodyText());
     }
     return this;

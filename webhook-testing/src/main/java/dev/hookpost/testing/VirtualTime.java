@@ -169,8 +169,8 @@ public final class VirtualTime {
 
   private final class Task implements ScheduledFuture<Object>, Runnable {
     final Callable<?> body;
-    final long at;
-    final long seq;
+    long at; // guarded by VirtualTime.this; a repeating task moves on by its period after each run
+    long seq;
     final long period; // 0 = once; > 0 fixed rate
     final CompletableFuture<Object> result = new CompletableFuture<>();
 
@@ -192,7 +192,11 @@ public final class VirtualTime {
         Object value = body.call();
         if (period > 0) {
           synchronized (VirtualTime.this) {
-            scheduler.queue.add(new Task(body, at + period, period));
+            if (!result.isDone()) { // re-queue this very task, so that its future still cancels it
+              at += period;
+              seq = sequence++;
+              scheduler.queue.add(this);
+            }
           }
         } else {
           result.complete(value);
