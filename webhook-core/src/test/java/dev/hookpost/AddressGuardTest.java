@@ -80,6 +80,8 @@ class AddressGuardTest {
       "2001::1",                                            // Teredo
       "64:ff9b::a00:1", "64:ff9b::7f00:1",                  // NAT64 of 10.0.0.1 and 127.0.0.1
       "64:ff9b:1::1",                                       // local-use NAT64
+      "64:ff9b:2::a00:1",                                   // elsewhere in 64:ff9b::/32
+      "::ffff:0:a00:1",                                     // IPv4-translated 10.0.0.1
       "2002:7f00:1::1",                                     // 6to4 of 127.0.0.1
       "::7f00:1",                                           // IPv4-compatible 127.0.0.1
       "100::1",                                             // discard-only
@@ -328,6 +330,13 @@ class AddressGuardTest {
     assertThatThrownBy(() -> PUBLIC_ONLY.allowing(entry))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'" + entry + "'");
+  }
+
+  @Test
+  void allowingRejectsANumberThatWouldPassForAHostName() {
+    assertThatThrownBy(() -> AddressGuard.publicOnly().allowing("127.1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("allowed entry '127.1' is a number, not a host name");
   }
 
   @Test

@@ -131,6 +131,15 @@ class AddressGuardOverHttpTest {
     assertThat(server.getRequestCount()).isZero();
   }
 
+  @ParameterizedTest(name = "refuses http://{0}:PORT/ without asking DNS")
+  @ValueSource(strings = {"1.2.3.4.5", "127.0.0.1.", "256.0.0.1", "1.16777216"})
+  void digitsAndDotsThatAreNoIpv4AddressAreRefusedRatherThanResolvedTwice(String host) throws Exception {
+    Throwable failure = failureOf(transport.send(post(urlOn(host))));
+
+    assertThat(failure).isInstanceOf(EndpointRefusedException.class).hasMessageContaining("is not an IPv4 address");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
   @Test
   void theRefusalSaysWhichHostAddressAndWhyAndHowToAllowIt() throws Exception {
     Throwable failure = failureOf(transport.send(post(urlOn("localhost"))));

@@ -64,6 +64,9 @@ public final class Answer {
 
   /** Answers a redirect to {@code location} with {@code status} (301, 302, 307 or 308). */
   public static Answer redirect(int status, String location) {
+    if (status < 300 || status > 399) {
+      throw new IllegalArgumentException("a redirect needs a 3xx status such as 302, was " + status);
+    }
     return status(status).withHeader("Location", location);
   }
 

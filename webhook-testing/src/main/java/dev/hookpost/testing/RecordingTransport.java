@@ -79,6 +79,9 @@ public final class RecordingTransport implements Transport, RecordedDeliveries {
 
   /** Queues {@code answer} for the next {@code times} requests. */
   public RecordingTransport respondWith(int times, Answer answer) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times must be zero or more, was " + times);
+    }
     for (int i = 0; i < times; i++) {
       script.add(null, Objects.requireNonNull(answer, "answer"));
     }
