@@ -48,17 +48,17 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Thread-safe.
  */
-public final class FakeWebhookReceiver implements RecordedDeliveries, AutoCloseable, BeforeAllCallback,
+public final class FakeWebhookReceiver extends ScriptedRecorder<FakeWebhookReceiver> implements AutoCloseable,
+    BeforeAllCallback,
     AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
   private final String secret;
   private final String defaultPath;
   private final WebhookVerifier verifier;
-  private final DeliveryLog log = new DeliveryLog();
-  private final Script script = new Script();
   private MockWebServer server;
   private boolean sharedByClass;
 
   private FakeWebhookReceiver(Builder b) {
+    super("the fake receiver");
     this.secret = b.secret;
     this.defaultPath = b.path;
     this.verifier = WebhookVerifier.create(b.secret).withTolerance(b.tolerance);
@@ -138,72 +138,6 @@ public final class FakeWebhookReceiver implements RecordedDeliveries, AutoClosea
     return AddressGuard.publicOnly().allowing("127.0.0.1");
   }
 
-  /** Queues answers for the next requests to any path, in order; then the default answer. */
-  public FakeWebhookReceiver respondWith(Answer... answers) {
-    for (Answer a : answers) {
-      script.add(null, Objects.requireNonNull(a, "answer"));
-    }
-    return this;
-  }
-
-  /** Queues {@code answer} for the next {@code times} requests, e.g. {@code respondWith(2, Answer.status(503))}. */
-  public FakeWebhookReceiver respondWith(int times, Answer answer) {
-    if (times < 0) {
-      throw new IllegalArgumentException("times must be zero or more, was " + times);
-    }
-    for (int i = 0; i < times; i++) {
-      script.add(null, Objects.requireNonNull(answer, "answer"));
-    }
-    return this;
-  }
-
-  /** Queues answers for the next requests to {@code path} only; they come before the global queue. */
-  public FakeWebhookReceiver respondOn(String path, Answer... answers) {
-    String p = path.startsWith("/") ? path : "/" + path;
-    for (Answer a : answers) {
-      script.add(p, Objects.requireNonNull(a, "answer"));
-    }
-    return this;
-  }
-
-  /** Sets the answer given when nothing is queued. Default {@link Answer#ok()} (204). */
-  public FakeWebhookReceiver defaultAnswer(Answer answer) {
-    Objects.requireNonNull(answer, "answer");
-    script.fallback(() -> answer);
-    return this;
-  }
-
-  /**
-   * Asks {@code answers} for the answer to each request when nothing is queued, e.g. random
-   * faults: {@code defaultAnswer(() -> random.nextInt(10) == 0 ? Answer.status(503) : Answer.ok())}.
-   */
-  public FakeWebhookReceiver defaultAnswer(java.util.function.Supplier<Answer> answers) {
-    script.fallback(Objects.requireNonNull(answers, "answers"));
-    return this;
-  }
-
-  @Override
-  public List<ReceivedDelivery> deliveries() {
-    return log.snapshot();
-  }
-
-  @Override
-  public List<ReceivedDelivery> awaitDeliveries(int count, Duration timeout) {
-    return log.awaitCount(count, timeout, "the fake receiver");
-  }
-
-  @Override
-  public ReceivedDelivery awaitEvent(String type, Duration timeout) {
-    return log.awaitType(type, timeout, "the fake receiver");
-  }
-
-  /** Forgets deliveries and scripted answers; the port, secret and URL stay. */
-  @Override
-  public void reset() {
-    log.clear();
-    script.reset();
-  }
-
   /** Stops listening. A stopped receiver can be {@link #start() started} again on a new port. */
   @Override
   public synchronized void close() {
@@ -271,6 +205,11 @@ public final class FakeWebhookReceiver implements RecordedDeliveries, AutoClosea
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     return start();
+  }
+
+  @Override
+  FakeWebhookReceiver self() {
+    return this;
   }
 
   @Override

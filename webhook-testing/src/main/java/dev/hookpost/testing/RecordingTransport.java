@@ -32,13 +32,12 @@ import java.util.concurrent.CompletableFuture;
  * {@link Answer#dropConnection()} with an {@link IOException}; {@link Answer#after delays} are
  * not simulated. Thread-safe.
  */
-public final class RecordingTransport implements Transport, RecordedDeliveries {
+public final class RecordingTransport extends ScriptedRecorder<RecordingTransport> implements Transport {
   private final String secret;
   private final WebhookVerifier verifier;
-  private final DeliveryLog log = new DeliveryLog();
-  private final Script script = new Script();
 
   private RecordingTransport(String secret, Clock clock) {
+    super("the recording transport");
     this.secret = secret;
     this.verifier = WebhookVerifier.create(secret).withClock(clock);
   }
@@ -69,41 +68,6 @@ public final class RecordingTransport implements Transport, RecordedDeliveries {
     return Subscription.builder().endpoint(endpoint).secret(secret).build();
   }
 
-  /** Queues answers for the next requests, in order; then the default answer. */
-  public RecordingTransport respondWith(Answer... answers) {
-    for (Answer a : answers) {
-      script.add(null, Objects.requireNonNull(a, "answer"));
-    }
-    return this;
-  }
-
-  /** Queues {@code answer} for the next {@code times} requests. */
-  public RecordingTransport respondWith(int times, Answer answer) {
-    if (times < 0) {
-      throw new IllegalArgumentException("times must be zero or more, was " + times);
-    }
-    for (int i = 0; i < times; i++) {
-      script.add(null, Objects.requireNonNull(answer, "answer"));
-    }
-    return this;
-  }
-
-  /** Sets the answer given when nothing is queued. Default {@link Answer#ok()} (204). */
-  public RecordingTransport defaultAnswer(Answer answer) {
-    Objects.requireNonNull(answer, "answer");
-    script.fallback(() -> answer);
-    return this;
-  }
-
-  /**
-   * Asks {@code answers} for the answer to each request when nothing is queued, e.g. random
-   * faults: {@code defaultAnswer(() -> random.nextInt(10) == 0 ? Answer.status(503) : Answer.ok())}.
-   */
-  public RecordingTransport defaultAnswer(java.util.function.Supplier<Answer> answers) {
-    script.fallback(Objects.requireNonNull(answers, "answers"));
-    return this;
-  }
-
   @Override
   public CompletableFuture<TransportResponse> send(TransportRequest request) {
     String path = request.endpoint().getRawPath() == null || request.endpoint().getRawPath().isEmpty()
@@ -125,24 +89,8 @@ public final class RecordingTransport implements Transport, RecordedDeliveries {
   }
 
   @Override
-  public List<ReceivedDelivery> deliveries() {
-    return log.snapshot();
-  }
-
-  @Override
-  public List<ReceivedDelivery> awaitDeliveries(int count, Duration timeout) {
-    return log.awaitCount(count, timeout, "the recording transport");
-  }
-
-  @Override
-  public ReceivedDelivery awaitEvent(String type, Duration timeout) {
-    return log.awaitType(type, timeout, "the recording transport");
-  }
-
-  @Override
-  public void reset() {
-    log.clear();
-    script.reset();
+  RecordingTransport self() {
+    return this;
   }
 
   @Override
