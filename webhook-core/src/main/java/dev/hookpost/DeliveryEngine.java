@@ -1,5 +1,6 @@
 package dev.hookpost;
 
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,15 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,11 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery engine behind {@link WebhookPublisher}: one {@link Delivery} per matching
- * subscription, attempts run on the scheduler, transport callbacks decide what comes next.
+ * The delivery engine behind {@link WebhookPublisher}. {@code send} enqueues one delivery per
+ * matching subscription in the {@link DeliveryStore}; a dispatcher claims due deliveries and
+ * hands them to their endpoint's queue; each attempt's result goes back to the store as a retry
+ * time or an end. Waiting for a retry is a row in the store and one timer for the earliest due
+ * time, never a thread.
  */
 final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(WebhookPublisher.class);
+  private static final int CLAIM_BATCH = 256;
 
   private final Transport transport;
   private final SubscriptionRegistry registry;
@@ -42,18 +47,29 @@ final class DeliveryEngine {
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final EngineSettings settings;
+  private final DeliveryStore store;
+  private final String owner = "hookpost-" + UUID.randomUUID();
   private final EndpointQueues queues;
   private final EndpointHealth health;
-  private final Semaphore pending;
+  /** Bounds deliveries held in memory; unused with a durable store, where the database is the buffer. */
+  private final PendingLimit pending;
 
-  private final Set<Delivery> live = ConcurrentHashMap.newKeySet();
-  /** Sends take the read lock, shutdown the write lock: no delivery slips in after shutdown looked. */
+  /** Futures of deliveries sent through this publisher, by delivery id, until they end. */
+  private final Map<String, CompletableFuture<DeliveryOutcome>> waiting = new ConcurrentHashMap<>();
+  /** Deliveries claimed by this publisher and not yet handed back to the store. */
+  private final Map<String, Delivery> claimed = new ConcurrentHashMap<>();
+
+  private final AtomicInteger dispatchRequests = new AtomicInteger();
+  private ScheduledFuture<?> wake; // guarded by this
+  private Instant wakeAt;          // guarded by this
+
+  /** Sends take the read lock, shutdown the write lock: nothing slips in after shutdown looked. */
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   DeliveryEngine(Transport transport, SubscriptionRegistry registry, RetryPolicy defaultPolicy,
       List<DeliveryListener> listeners, EventCodec codec, Clock clock, ScheduledExecutorService scheduler,
-      EngineSettings settings) {
+      EngineSettings settings, DeliveryStore store) {
     this.transport = transport;
     this.registry = registry;
     this.defaultPolicy = defaultPolicy;
@@ -63,18 +79,37 @@ final class DeliveryEngine {
     this.ownsScheduler = scheduler == null;
     this.scheduler = scheduler == null ? newScheduler() : scheduler;
     this.settings = settings;
+    this.store = store;
     this.queues = new EndpointQueues(settings.maxConcurrencyPerEndpoint(), settings.rateLimitPerEndpoint());
     this.health = new EndpointHealth(settings.disableAfterFailedDeliveries(), settings.disableAfterFailingFor());
-    this.pending = new Semaphore(settings.maxPendingDeliveries());
+    this.pending = new PendingLimit(settings.maxPendingDeliveries());
+    if (store.durable()) {
+      requestDispatch(); // deliveries left by an earlier run, or enqueued by other instances
+    }
   }
 
   SubscriptionRegistry registry() {
     return registry;
   }
 
+  DeliveryStore store() {
+    return store;
+  }
+
+  // ---- accepting events ----
+
   SendHandle send(Event event) {
+    return send(event, null);
+  }
+
+  /** Enqueues in the store, inside the caller's transaction when {@code connection} is given. */
+  SendHandle send(Event event, Connection connection) {
     if (event == null) {
       throw new IllegalArgumentException("event is required; create one with Event.of(type, data)");
+    }
+    if (connection != null && !(store instanceof TransactionalDeliveryStore)) {
+      throw new IllegalStateException("send(event, connection) needs a transactional store such as"
+          + " JdbcDeliveryStore from webhook-jdbc; this publisher uses " + store);
     }
     byte[] body = codec.encode(event); // once: every subscription and attempt shares these bytes
     if (body.length > settings.maxPayloadBytes()) {
@@ -83,36 +118,65 @@ final class DeliveryEngine {
           + " an id the receiver can fetch details with) or raise maxPayloadBytes");
     }
     List<Subscription> matching = registry.matching(event.type());
-    int enabled = 0;
+    List<String> enabled = new ArrayList<>(matching.size());
     for (Subscription s : matching) {
-      enabled += s.enabled() ? 1 : 0;
+      if (s.enabled()) {
+        enabled.add(s.id());
+      }
     }
-    acquirePermits(event, enabled);
-    List<Delivery> started = new ArrayList<>(enabled);
+    boolean bounded = !store.durable();
+    if (bounded) {
+      acquirePermits(event, enabled.size());
+    }
+    int held = bounded ? enabled.size() : 0;
     List<CompletableFuture<DeliveryOutcome>> futures = new ArrayList<>(matching.size());
+    List<String> registered = new ArrayList<>(enabled.size());
     lifecycle.readLock().lock();
     try {
       if (closed) {
-        pending.release(enabled);
         throw new WebhookException("this publisher is closed and takes no more events (event " + event.id()
             + " was not sent); send through a publisher that is open");
       }
       for (Subscription s : matching) {
-        Delivery d = new Delivery(event, body, s, s.retryPolicy().orElse(defaultPolicy));
-        futures.add(d.outcome);
         if (!s.enabled()) {
-          finish(d, new DeliveryOutcome.Skipped(event.id(), s, "subscription is disabled"));
+          DeliveryOutcome skipped = new DeliveryOutcome.Skipped(event.id(), s, "subscription is disabled");
+          logOutcome(event.id(), event.type(), s, skipped);
+          tellOutcome(skipped);
+          futures.add(CompletableFuture.completedFuture(skipped));
         } else {
-          d.holdsPermit = true;
-          live.add(d);
-          started.add(d);
+          String id = StoredDelivery.idOf(event.id(), s.id());
+          CompletableFuture<DeliveryOutcome> mine = new CompletableFuture<>();
+          CompletableFuture<DeliveryOutcome> f = waiting.putIfAbsent(id, mine);
+          if (f == null) {
+            registered.add(id);
+            futures.add(mine);
+          } else { // the same event id sent again while pending: one delivery, both handles see it
+            futures.add(f);
+            if (bounded) {
+              pending.release(1);
+              held--;
+            }
+          }
         }
       }
+      if (!enabled.isEmpty()) {
+        Instant now = clock.instant();
+        if (connection != null) {
+          ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, enabled, now);
+        } else {
+          store.enqueue(event.id(), event.type(), body, enabled, now); // idempotent for ids already pending
+        }
+      }
+    } catch (RuntimeException e) {
+      registered.forEach(waiting::remove);
+      pending.release(held);
+      throw e instanceof WebhookException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          ? e : new WebhookException("could not enqueue event " + event.id() + " in " + store + ": " + e.getMessage(), e);
     } finally {
       lifecycle.readLock().unlock();
     }
-    for (Delivery d : started) {
-      queues.submit(d, nanos(), this::start);
+    if (!enabled.isEmpty() && connection == null) {
+      requestDispatch();
     }
     return new SendHandle(event.id(), all(futures));
   }
@@ -128,23 +192,127 @@ final class DeliveryEngine {
     }
     boolean got;
     Duration block = settings.blockWhenFull();
-    if (block.isZero()) {
-      got = pending.tryAcquire(count);
-    } else {
-      try {
-        got = pending.tryAcquire(count, block.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        got = false;
-      }
+    try {
+      got = pending.tryAcquire(count, block);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      got = false;
     }
     if (!got) {
-      throw new DeliveryQueueFullException("the publisher holds " + (settings.maxPendingDeliveries()
-          - pending.availablePermits()) + " pending deliveries (limit " + settings.maxPendingDeliveries()
+      throw new DeliveryQueueFullException("the publisher holds " + pending.held()
+          + " pending deliveries (limit " + settings.maxPendingDeliveries()
           + "); event " + event.id() + " needs " + count + " more and was not accepted" + (block.isZero() ? ""
           : " after waiting " + block) + "; retry later, or raise maxPendingDeliveries / blockWhenFull");
     }
   }
+
+  /** Makes matching dead letters pending again, due now, and wakes the dispatcher. */
+  int requeue(DeliveryQuery query) {
+    int n = store.requeue(query, clock.instant());
+    if (!store.durable()) {
+      pending.add(n);
+    }
+    requestDispatch();
+    return n;
+  }
+
+  // ---- the dispatcher: claims due deliveries, keeps one timer for the next due time ----
+
+  /** Runs the dispatcher on the scheduler, once more if it is running already. */
+  void requestDispatch() {
+    if (dispatchRequests.getAndIncrement() == 0) {
+      try {
+        scheduler.execute(this::dispatchLoop);
+      } catch (RejectedExecutionException e) {
+        dispatchRequests.set(0);
+      }
+    }
+  }
+
+  private void dispatchLoop() {
+    int seen = dispatchRequests.get();
+    while (true) {
+      try {
+        dispatchOnce();
+      } catch (RuntimeException e) {
+        log.error("claiming deliveries from {} failed; trying again in {}", store, settings.pollInterval(), e);
+        scheduleWake(clock.instant().plus(settings.pollInterval()));
+      }
+      if (dispatchRequests.compareAndSet(seen, 0)) {
+        return;
+      }
+      seen = dispatchRequests.get();
+    }
+  }
+
+  private void dispatchOnce() {
+    if (closed) {
+      return;
+    }
+    Instant now = clock.instant();
+    int room = settings.maxInFlight() - claimed.size();
+    boolean full = false;
+    if (room > 0) {
+      int limit = Math.min(room, CLAIM_BATCH);
+      List<StoredDelivery> batch = store.claim(now, limit, settings.lease(), owner);
+      full = batch.size() == limit;
+      for (StoredDelivery sd : batch) {
+        if (claimed.containsKey(sd.deliveryId())) {
+          continue; // ours already: the claim only renewed its lease
+        }
+        Subscription s = registry.find(sd.subscriptionId()).orElse(null);
+        if (s == null || !s.enabled()) {
+          Delivery d = new Delivery(sd, s == null ? placeholder(sd) : s, defaultPolicy);
+          claimed.put(d.id(), d);
+          end(d, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(sd.eventId(), d.subscription,
+              "subscription was " + (s == null ? "removed" : "disabled") + " after " + sd.attempts()
+              + " attempt(s)"));
+          continue;
+        }
+        Delivery d = new Delivery(sd, s, s.retryPolicy().orElse(defaultPolicy));
+        claimed.put(d.id(), d);
+        queues.submit(d, nanos(), this::start);
+      }
+    }
+    if (full) {
+      requestDispatch(); // more may be due: claim again after this round
+    }
+    Optional<Instant> next = store.nextDue();
+    Instant poll = store.durable() ? now.plus(settings.pollInterval()) : null;
+    Instant at = next.map(n -> poll == null || n.isBefore(poll) ? n : poll).orElse(poll);
+    if (at != null && !full) {
+      scheduleWake(at);
+    }
+  }
+
+  /** Makes sure the dispatcher runs at {@code at} (keeps an earlier timer, replaces a later one). */
+  private void scheduleWake(Instant at) {
+    synchronized (this) {
+      Instant now = clock.instant();
+      if (closed || (wake != null && wakeAt.isAfter(now) && !wakeAt.isAfter(at))) {
+        return; // an earlier timer that has not fired yet covers it
+      }
+      if (wake != null) {
+        wake.cancel(false);
+      }
+      long delay = Math.max(0, Duration.between(now, at).toNanos());
+      try {
+        wakeAt = at;
+        wake = scheduler.schedule(this::requestDispatch, delay, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        wake = null;
+        wakeAt = null;
+      }
+    }
+  }
+
+  /** A subscription that was removed from the registry, for the outcome of its orphaned delivery. */
+  private static Subscription placeholder(StoredDelivery sd) {
+    return Subscription.builder().id(sd.subscriptionId()).endpoint("https://removed.invalid/")
+        .secret("whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24])).enabled(false).build();
+  }
+
+  // ---- attempts ----
 
   /** Runs an attempt now on the scheduler, or after the endpoint's rate limit wait. */
   private void start(Delivery d, long waitNanos) {
@@ -155,27 +323,8 @@ final class DeliveryEngine {
         scheduler.schedule(() -> attempt(d), waitNanos, TimeUnit.NANOSECONDS);
       }
     } catch (RejectedExecutionException e) {
-      finish(d, abandoned(d, "the scheduler refused the attempt (" + e.getMessage() + ")"));
+      queues.release(d, nanos(), (next, wait) -> { }); // shutting down: nothing more starts
     }
-  }
-
-  /** A retry fell due: skip it if the subscription was disabled meanwhile, else queue it. */
-  private void retryDue(Delivery d) {
-    synchronized (d) {
-      d.pendingRetry = null;
-    }
-    Subscription now = registry.find(d.subscription.id()).orElse(null);
-    if (now == null || !now.enabled()) {
-      finish(d, new DeliveryOutcome.Skipped(d.event.id(), d.subscription, "subscription was "
-          + (now == null ? "removed" : "disabled") + " after " + d.attempts + " attempt(s)"));
-      return;
-    }
-    queues.submit(d, nanos(), this::start);
-  }
-
-  private long nanos() {
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   private void attempt(Delivery d) {
@@ -184,6 +333,9 @@ final class DeliveryEngine {
       over = d.finished;
       if (!over) {
         d.attempts++;
+        if (d.firstAttemptAt == null) {
+          d.firstAttemptAt = clock.instant();
+        }
       }
     }
     if (over) { // ended (e.g. abandoned) while it waited for its slot: pass the slot on
@@ -191,9 +343,6 @@ final class DeliveryEngine {
       return;
     }
     Instant start = clock.instant();
-    if (d.firstAttemptAt == null) {
-      d.firstAttemptAt = start;
-    }
     int number = d.attempts;
     CompletableFuture<TransportResponse> response;
     try {
@@ -201,7 +350,13 @@ final class DeliveryEngine {
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     }
-    response.whenComplete((r, e) -> afterAttempt(d, number, start, r, e));
+    response.whenComplete((r, e) -> {
+      try {
+        afterAttempt(d, number, start, r, e);
+      } catch (RuntimeException bug) {
+        log.error("handling the result of attempt {} of {} failed", number, d, bug);
+      }
+    });
   }
 
   private TransportRequest request(Delivery d, Instant start) {
@@ -211,10 +366,10 @@ final class DeliveryEngine {
     headers.putAll(s.headers());
     headers.put(WebhookHeaders.CONTENT_TYPE, WebhookHeaders.JSON);
     headers.put(WebhookHeaders.USER_AGENT, WebhookHeaders.USER_AGENT_VALUE);
-    headers.put(WebhookHeaders.ID, d.event.id());
+    headers.put(WebhookHeaders.ID, d.eventId());
     headers.put(WebhookHeaders.TIMESTAMP, Long.toString(timestamp));
-    headers.put(WebhookHeaders.SIGNATURE, s.signer().sign(d.event.id(), timestamp, d.body));
-    return new TransportRequest(s.endpoint(), headers, d.body);
+    headers.put(WebhookHeaders.SIGNATURE, s.signer().sign(d.eventId(), timestamp, d.stored.payload()));
+    return new TransportRequest(s.endpoint(), headers, d.stored.payload());
   }
 
   private void afterAttempt(Delivery d, int number, Instant start, TransportResponse r, Throwable e) {
@@ -226,20 +381,110 @@ final class DeliveryEngine {
         ? Attempt.answered(number, start, since, r, RetryAfter.parse(r.header("retry-after").orElse(null), end))
         : Attempt.failed(number, start, since, error != null ? error : new IllegalStateException("no response"));
     for (DeliveryListener l : listeners) {
-      notify(() -> l.onAttempt(d.event, d.subscription, attempt));
+      notify(() -> l.onAttempt(d.stored, d.subscription, attempt));
     }
+    AttemptRecord record = AttemptRecord.of(attempt, end);
+    String eventId = d.eventId();
     if (attempt.succeeded()) {
       health.delivered(d.subscription.id());
-      finish(d, new DeliveryOutcome.Delivered(d.event.id(), d.subscription, number, r.status(), since));
+      end(d, DeliveryState.DELIVERED, record,
+          new DeliveryOutcome.Delivered(eventId, d.subscription, number, r.status(), since));
     } else if (error instanceof EndpointRefusedException) {
-      finish(d, new DeliveryOutcome.Rejected(d.event.id(), d.subscription, number, error.getMessage()));
+      end(d, DeliveryState.REJECTED, record,
+          new DeliveryOutcome.Rejected(eventId, d.subscription, number, error.getMessage()));
     } else if (attempt.hasStatus(410)) {
-      finish(d, new DeliveryOutcome.GaveUp(d.event.id(), d.subscription, number, attempt,
+      end(d, DeliveryState.FAILED, record, new DeliveryOutcome.GaveUp(eventId, d.subscription, number, attempt,
           "the endpoint answered 410 Gone"));
       disable(d.subscription, "the endpoint answered 410 Gone");
     } else {
-      scheduleRetry(d, attempt);
+      retryOrGiveUp(d, attempt, record);
     }
+  }
+
+  private void retryOrGiveUp(Delivery d, Attempt failed, AttemptRecord record) {
+    Optional<Duration> delay;
+    try {
+      delay = d.policy.nextDelay(failed);
+    } catch (RuntimeException e) {
+      log.error("retry policy {} threw; giving up on {}", d.policy, d, e);
+      delay = Optional.empty();
+    }
+    if (delay.isEmpty()) {
+      end(d, DeliveryState.FAILED, record, new DeliveryOutcome.GaveUp(d.eventId(), d.subscription, failed.number(),
+          failed, "the retry policy gave up after " + failed.number() + " attempt(s); last: " + failed.describe()));
+      String unhealthy = health.failed(d.subscription.id(), d.firstAttemptAt, clock.instant());
+      if (unhealthy != null) {
+        disable(d.subscription, unhealthy);
+      }
+      return;
+    }
+    Duration wait = delay.get();
+    if (closed && !store.durable()) {
+      end(d, null, record, abandoned(d, "the publisher closed after attempt " + failed.number() + " failed ("
+          + failed.describe() + ")"));
+      return;
+    }
+    log.info("webhook attempt failed, retrying in {}: event={} type={} subscription={} endpoint={} attempt={} {}",
+        wait, d.eventId(), d.stored.eventType(), d.subscription.id(), d.subscription.endpointForLogs(),
+        failed.number(), failed.describe());
+    for (DeliveryListener l : listeners) {
+      notify(() -> l.onRetryScheduled(d.stored, d.subscription, failed, wait));
+    }
+    synchronized (d) {
+      d.finished = true; // this claim is over; the store holds the delivery until it is due again
+    }
+    claimed.remove(d.id());
+    Instant next = clock.instant().plus(wait);
+    if (!store.retry(d.id(), owner, record, d.firstAttemptAt, next)) {
+      log.warn("lost the lease on {} before recording its retry; another instance took it over", d);
+    }
+    requestDispatch();
+  }
+
+  /**
+   * Ends a claimed delivery exactly once: record it in the store (unless {@code state} is null,
+   * for an abandoned one), log, tell the listeners, complete the sender's future.
+   */
+  private void end(Delivery d, DeliveryState state, AttemptRecord record, DeliveryOutcome outcome) {
+    synchronized (d) {
+      if (d.finished) {
+        return;
+      }
+      d.finished = true;
+    }
+    claimed.remove(d.id());
+    if (state != null) {
+      try {
+        if (!store.finish(d.id(), owner, state, record, d.firstAttemptAt,
+            outcome instanceof DeliveryOutcome.Delivered ? null : reasonOf(outcome))) {
+          log.warn("lost the lease on {} before recording its end; another instance took it over", d);
+        }
+      } catch (RuntimeException e) {
+        log.error("recording the end of {} in {} failed; it will be attempted again after its lease", d, store, e);
+      }
+    }
+    if (!store.durable()) {
+      pending.release(1);
+    }
+    logOutcome(d.eventId(), d.stored.eventType(), d.subscription, outcome);
+    tellOutcome(outcome);
+    CompletableFuture<DeliveryOutcome> f = waiting.remove(d.id());
+    if (f != null) {
+      f.complete(outcome);
+    }
+  }
+
+  private static String reasonOf(DeliveryOutcome o) {
+    if (o instanceof DeliveryOutcome.GaveUp g) {
+      return g.reason();
+    } else if (o instanceof DeliveryOutcome.Rejected r) {
+      return r.reason();
+    } else if (o instanceof DeliveryOutcome.Skipped s) {
+      return s.reason();
+    } else if (o instanceof DeliveryOutcome.Abandoned a) {
+      return a.reason();
+    }
+    return null;
   }
 
   /** Disables a subscription in the registry and tells the application. */
@@ -261,77 +506,15 @@ final class DeliveryEngine {
     }
   }
 
-  private void scheduleRetry(Delivery d, Attempt failed) {
-    Optional<Duration> delay;
-    try {
-      delay = d.policy.nextDelay(failed);
-    } catch (RuntimeException e) {
-      log.error("retry policy {} threw; giving up on event={} subscription={}", d.policy, d.event.id(),
-          d.subscription.id(), e);
-      delay = Optional.empty();
-    }
-    if (delay.isEmpty()) {
-      finish(d, new DeliveryOutcome.GaveUp(d.event.id(), d.subscription, failed.number(), failed,
-          "the retry policy gave up after " + failed.number() + " attempt(s); last: " + failed.describe()));
-      String unhealthy = health.failed(d.subscription.id(), d.firstAttemptAt, clock.instant());
-      if (unhealthy != null) {
-        disable(d.subscription, unhealthy);
-      }
-      return;
-    }
-    Duration wait = delay.get();
-    boolean abandon;
-    synchronized (d) {
-      abandon = closed;
-      if (!abandon) {
-        try {
-          d.pendingRetry = scheduler.schedule(() -> retryDue(d), wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-          abandon = true;
-        }
-      }
-    }
-    if (abandon) {
-      finish(d, abandoned(d, "the publisher closed after attempt " + failed.number() + " failed ("
-          + failed.describe() + ")"));
-      return;
-    }
-    log.info("webhook attempt failed, retrying in {}: event={} type={} subscription={} endpoint={} attempt={} {}",
-        wait, d.event.id(), d.event.type(), d.subscription.id(), d.subscription.endpointForLogs(), failed.number(),
-        failed.describe());
-    for (DeliveryListener l : listeners) {
-      notify(() -> l.onRetryScheduled(d.event, d.subscription, failed, wait));
-    }
-  }
-
-  /** Ends a delivery exactly once: log, tell the listeners, then complete its future. */
-  private void finish(Delivery d, DeliveryOutcome outcome) {
-    synchronized (d) {
-      if (d.finished) {
-        return;
-      }
-      d.finished = true;
-      if (d.pendingRetry != null) {
-        d.pendingRetry.cancel(false);
-        d.pendingRetry = null;
-      }
-    }
-    live.remove(d);
-    if (d.holdsPermit) {
-      pending.release();
-    }
-    logOutcome(d, outcome);
+  private void tellOutcome(DeliveryOutcome outcome) {
     for (DeliveryListener l : listeners) {
       notify(() -> l.onOutcome(outcome));
     }
-    d.outcome.complete(outcome);
   }
 
-  private static void logOutcome(Delivery d, DeliveryOutcome outcome) {
-    String id = d.event.id();
-    String type = d.event.type();
-    String sub = d.subscription.id();
-    String endpoint = d.subscription.endpointForLogs();
+  private static void logOutcome(String id, String type, Subscription s, DeliveryOutcome outcome) {
+    String sub = s.id();
+    String endpoint = s.endpointForLogs();
     if (outcome instanceof DeliveryOutcome.Delivered o) {
       log.debug("webhook delivered: event={} type={} subscription={} endpoint={} attempts={} status={}",
           id, type, sub, endpoint, o.attempts(), o.status());
@@ -350,8 +533,10 @@ final class DeliveryEngine {
   }
 
   private static DeliveryOutcome.Abandoned abandoned(Delivery d, String reason) {
-    return new DeliveryOutcome.Abandoned(d.event, d.subscription, d.attempts, reason);
+    return new DeliveryOutcome.Abandoned(d.stored, d.subscription, d.attempts, reason);
   }
+
+  // ---- shutdown ----
 
   List<DeliveryOutcome.Abandoned> shutdown(Duration timeout) {
     lifecycle.writeLock().lock();
@@ -363,37 +548,50 @@ final class DeliveryEngine {
     } finally {
       lifecycle.writeLock().unlock();
     }
-    List<DeliveryOutcome.Abandoned> abandoned = new ArrayList<>();
-    // Deliveries waiting for a retry will not be tried again: hand them back now.
-    for (Delivery d : List.copyOf(live)) {
-      boolean waiting;
-      synchronized (d) {
-        waiting = d.pendingRetry != null && d.pendingRetry.cancel(false);
+    synchronized (this) {
+      if (wake != null) {
+        wake.cancel(false);
       }
-      if (waiting) {
-        DeliveryOutcome.Abandoned a = abandoned(d, "the publisher closed while the delivery waited for retry "
-            + (d.attempts + 1));
-        finish(d, a);
+    }
+    List<DeliveryOutcome.Abandoned> abandoned = new ArrayList<>();
+    if (!store.durable()) {
+      // Deliveries waiting in memory for a retry or a first claim will never be tried: hand them back now.
+      for (StoredDelivery sd : store.claim(Instant.MAX.minus(settings.lease()), Integer.MAX_VALUE, settings.lease(),
+          owner)) {
+        if (claimed.containsKey(sd.deliveryId())) {
+          continue;
+        }
+        Subscription s = registry.find(sd.subscriptionId()).orElseGet(() -> placeholder(sd));
+        Delivery d = new Delivery(sd, s, defaultPolicy);
+        claimed.put(d.id(), d);
+        DeliveryOutcome.Abandoned a = abandoned(d, sd.attempts() == 0
+            ? "the publisher closed before the first attempt"
+            : "the publisher closed while the delivery waited for retry " + (sd.attempts() + 1));
+        end(d, null, null, a);
         abandoned.add(a);
       }
     }
-    // Attempts due now or in flight get until the deadline.
-    List<Delivery> inFlight = List.copyOf(live);
-    CompletableFuture<?>[] futures = inFlight.stream().map(d -> d.outcome).toArray(CompletableFuture[]::new);
+    // Attempts in flight (or queued behind their endpoint's limit) get until the deadline.
+    List<Delivery> inFlight = List.copyOf(claimed.values());
+    List<CompletableFuture<DeliveryOutcome>> watch = new ArrayList<>();
+    for (Delivery d : inFlight) {
+      watch.add(waiting.computeIfAbsent(d.id(), k -> new CompletableFuture<>()));
+    }
     try {
-      CompletableFuture.allOf(futures).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      CompletableFuture.allOf(watch.toArray(CompletableFuture[]::new)).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {
       // handled below: whatever has not finished is abandoned
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Delivery d : inFlight) {
-      if (!d.outcome.isDone()) {
-        DeliveryOutcome.Abandoned a = abandoned(d, "the publisher closed before attempt " + d.attempts
-            + " finished (shutdown timeout " + timeout + ")");
-        finish(d, a);
+    for (int i = 0; i < inFlight.size(); i++) {
+      Delivery d = inFlight.get(i);
+      if (!watch.get(i).isDone()) {
+        String reason = "the publisher closed before attempt " + d.attempts + " finished (shutdown timeout "
+            + timeout + ")" + (store.durable() ? "; it stays in " + store + " and is retried after its lease" : "");
+        end(d, null, null, abandoned(d, reason));
       }
-      DeliveryOutcome o = d.outcome.getNow(null);
+      DeliveryOutcome o = watch.get(i).getNow(null);
       if (o instanceof DeliveryOutcome.Abandoned a) {
         abandoned.add(a);
       }
@@ -410,6 +608,13 @@ final class DeliveryEngine {
       log.warn("publisher closed with {} unfinished deliveries; they were reported as Abandoned", abandoned.size());
     }
     return List.copyOf(abandoned);
+  }
+
+  // ---- helpers ----
+
+  private long nanos() {
+    Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   private static void notify(Runnable call) {

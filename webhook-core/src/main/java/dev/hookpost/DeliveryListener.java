@@ -21,11 +21,11 @@ public interface DeliveryListener {
   /** A listener that does nothing. */
   DeliveryListener NONE = new DeliveryListener() {};
 
-  /** An attempt finished, with an answer or an error. */
-  default void onAttempt(Event event, Subscription subscription, Attempt attempt) {}
+  /** An attempt of {@code delivery} (event id, type, envelope bytes) finished, with an answer or an error. */
+  default void onAttempt(StoredDelivery delivery, Subscription subscription, Attempt attempt) {}
 
   /** {@code failed} will be followed by another attempt after {@code delay}. */
-  default void onRetryScheduled(Event event, Subscription subscription, Attempt failed, Duration delay) {}
+  default void onRetryScheduled(StoredDelivery delivery, Subscription subscription, Attempt failed, Duration delay) {}
 
   /** The delivery reached its final outcome; called exactly once per delivery. */
   default void onOutcome(DeliveryOutcome outcome) {}

@@ -15,7 +15,7 @@ import java.util.OptionalInt;
  *   case DeliveryOutcome.GaveUp g -> alert(g.reason());
  *   case DeliveryOutcome.Rejected r -> alert(r.reason());
  *   case DeliveryOutcome.Skipped s -> {}
- *   case DeliveryOutcome.Abandoned a -> outbox.save(a.event(), a.subscription());
+ *   case DeliveryOutcome.Abandoned a -> outbox.save(a.delivery());
  * }
  * }</pre>
  */
@@ -96,21 +96,22 @@ public sealed interface DeliveryOutcome {
   }
 
   /**
-   * The publisher was closed before this delivery finished. It carries the whole event so the
-   * application can store it and send it again later.
+   * The publisher was closed before this delivery finished. It carries the stored delivery,
+   * envelope bytes included, so the application can keep it and send it again. With a durable
+   * store the delivery also stays in the store and is retried by the next publisher.
    */
-  record Abandoned(Event event, Subscription subscription, int attempts, String reason)
+  record Abandoned(StoredDelivery delivery, Subscription subscription, int attempts, String reason)
       implements DeliveryOutcome {
     /** @throws NullPointerException if a reference is null */
     public Abandoned {
-      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(delivery, "delivery");
       Objects.requireNonNull(subscription, "subscription");
       Objects.requireNonNull(reason, "reason");
     }
 
     @Override
     public String eventId() {
-      return event.id();
+      return delivery.eventId();
     }
   }
 }

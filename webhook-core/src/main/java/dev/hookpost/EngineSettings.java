@@ -10,4 +10,7 @@ record EngineSettings(
     Duration blockWhenFull,
     int maxPayloadBytes,
     int disableAfterFailedDeliveries,
-    Duration disableAfterFailingFor) {}
+    Duration disableAfterFailingFor,
+    Duration lease,
+    Duration pollInterval,
+    int maxInFlight) {}

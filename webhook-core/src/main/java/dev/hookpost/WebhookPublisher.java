@@ -56,6 +56,37 @@ public final class WebhookPublisher implements AutoCloseable {
     return engine.send(event);
   }
 
+  /**
+   * Enqueues {@code event} inside the application's open transaction on {@code connection}: it
+   * is delivered if and only if the caller commits (the transactional outbox). Needs a
+   * {@link TransactionalDeliveryStore} such as {@code JdbcDeliveryStore}; the connection must
+   * reach the store's database. The publisher finds the deliveries on its next poll after the
+   * commit; the handle completes when this publisher has finished them, and never after a
+   * rollback.
+   *
+   * @throws IllegalStateException if the publisher's store is not transactional
+   * @throws IllegalArgumentException if the event cannot be serialized or is too large
+   * @throws WebhookException if the publisher is closed or the store's statements fail
+   */
+  public SendHandle send(Event event, java.sql.Connection connection) {
+    return engine.send(event, java.util.Objects.requireNonNull(connection, "connection"));
+  }
+
+  /** The store deliveries wait in: inspect dead letters with {@code find}, attempts with {@code history}. */
+  public DeliveryStore deliveries() {
+    return engine.store();
+  }
+
+  /**
+   * Makes the dead letters matching {@code query} pending again, due now, e.g.
+   * {@code requeue(DeliveryQuery.deadLetters().forSubscription("shipping"))}.
+   *
+   * @return how many were requeued
+   */
+  public int requeue(DeliveryQuery query) {
+    return engine.requeue(java.util.Objects.requireNonNull(query, "query"));
+  }
+
   /** The registry this publisher reads subscriptions from; add, remove or disable at runtime. */
   public SubscriptionRegistry subscriptions() {
     return engine.registry();
@@ -95,6 +126,8 @@ public final class WebhookPublisher implements AutoCloseable {
    *   <li>largest serialized event: 1 MiB
    *   <li>a subscription is disabled after 5 days in which every delivery failed, or 1,000
    *       failed deliveries in a row, and at once when its endpoint answers 410 Gone
+   *   <li>store: {@link DeliveryStore#inMemory()}; a claimed delivery's lease lasts 5 min; a
+   *       durable store is polled every 500 ms; at most 1,024 deliveries claimed at once
    * </ul>
    * Each setter rejects a bad value at once. Not thread-safe.
    */
@@ -115,8 +148,52 @@ public final class WebhookPublisher implements AutoCloseable {
     private int maxPayloadBytes = 1024 * 1024;
     private int disableAfterFailedDeliveries = 1_000;
     private Duration disableAfterFailingFor = Duration.ofDays(5);
+    private DeliveryStore store;
+    private Duration lease = Duration.ofMinutes(5);
+    private Duration pollInterval = Duration.ofMillis(500);
+    private int maxInFlight = 1_024;
 
     private Builder() {}
+
+    /**
+     * Keeps deliveries in {@code store}, e.g. {@code JdbcDeliveryStore} from {@code webhook-jdbc}
+     * so they survive a crash and several instances share them. Default
+     * {@link DeliveryStore#inMemory()}.
+     */
+    public Builder store(DeliveryStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * How long a claimed delivery stays this publisher's before another may take it over; keep it
+     * well above the transport's call timeout. Default 5 min; at least 1 s.
+     */
+    public Builder lease(Duration lease) {
+      if (lease == null || lease.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("lease must be at least 1 s, e.g. Duration.ofMinutes(5), was " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /** How often a durable store is asked for due deliveries (others may enqueue). Default 500 ms; at least 10 ms. */
+    public Builder pollInterval(Duration interval) {
+      if (interval == null || interval.compareTo(Duration.ofMillis(10)) < 0) {
+        throw new IllegalArgumentException("pollInterval must be at least 10 ms, was " + interval);
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /** The most deliveries this publisher claims and works on at once. Default 1,024; at least 1. */
+    public Builder maxInFlight(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1, was " + max);
+      }
+      this.maxInFlight = max;
+      return this;
+    }
 
     /**
      * Caps attempts in flight to one endpoint URL, so a slow endpoint cannot take everyone's
@@ -272,7 +349,8 @@ public final class WebhookPublisher implements AutoCloseable {
       DeliveryEngine engine = new DeliveryEngine(transport, source, retryPolicy, List.copyOf(listeners),
           codec == null ? EventCodec.jackson() : codec, clock, scheduler,
           new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingDeliveries, blockWhenFull,
-              maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor));
+              maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight),
+          store == null ? DeliveryStore.inMemory() : store);
       return new WebhookPublisher(engine, shutdownTimeout);
     }
   }

@@ -6,6 +6,7 @@ import dev.hookpost.Attempt;
 import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Event;
+import dev.hookpost.StoredDelivery;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
 import dev.hookpost.Signer;
@@ -54,8 +55,8 @@ public final class ShopToShipping {
           .retryPolicy(RetryPolicy.exponentialBackoff().initialDelay(Duration.ofMillis(500)).maxAttempts(5).build())
           .listener(new DeliveryListener() {
             @Override
-            public void onRetryScheduled(Event event, Subscription s, Attempt failed, Duration delay) {
-              System.out.printf("shop:     %s attempt %d got %s; retrying in %d ms%n", event.id(), failed.number(),
+            public void onRetryScheduled(StoredDelivery delivery, Subscription s, Attempt failed, Duration delay) {
+              System.out.printf("shop:     %s attempt %d got %s; retrying in %d ms%n", delivery.eventId(), failed.number(),
                   failed.describe(), delay.toMillis());
             }
           })

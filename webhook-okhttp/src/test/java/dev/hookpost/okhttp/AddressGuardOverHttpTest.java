@@ -9,6 +9,7 @@ import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.EndpointRefusedException;
 import dev.hookpost.Event;
+import dev.hookpost.StoredDelivery;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.Subscription;
 import dev.hookpost.TransportRequest;
@@ -320,7 +321,7 @@ class AddressGuardOverHttpTest {
         .subscription(loopback)
         .listener(new DeliveryListener() {
           @Override
-          public void onRetryScheduled(Event event, Subscription subscription, Attempt failed,
+          public void onRetryScheduled(StoredDelivery delivery, Subscription subscription, Attempt failed,
               Duration delay) {
             retries.add(delay);
           }

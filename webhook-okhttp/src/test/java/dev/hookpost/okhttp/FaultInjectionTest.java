@@ -6,6 +6,7 @@ import dev.hookpost.Attempt;
 import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Event;
+import dev.hookpost.StoredDelivery;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
 import dev.hookpost.Subscription;
@@ -73,8 +74,8 @@ class FaultInjectionTest {
     WebhookPublisher.Builder b = WebhookPublisher.builder()
         .listener(new DeliveryListener() {
           @Override
-          public void onAttempt(Event event, Subscription subscription, Attempt attempt) {
-            attempts.computeIfAbsent(event.id() + " " + subscription.endpoint().getPath(),
+          public void onAttempt(StoredDelivery delivery, Subscription subscription, Attempt attempt) {
+            attempts.computeIfAbsent(delivery.eventId() + " " + subscription.endpoint().getPath(),
                 k -> new CopyOnWriteArrayList<>()).add(attempt);
           }
         })

@@ -7,6 +7,7 @@ import dev.hookpost.Attempt;
 import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Event;
+import dev.hookpost.StoredDelivery;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
 import dev.hookpost.Subscription;
@@ -49,7 +50,7 @@ class PublisherOverHttpTest {
         .scheduler(time.scheduler())
         .listener(new DeliveryListener() {
           @Override
-          public void onAttempt(Event event, Subscription subscription, Attempt attempt) {
+          public void onAttempt(StoredDelivery delivery, Subscription subscription, Attempt attempt) {
             heard.add("attempt " + attempt.describe());
           }
 

@@ -9,6 +9,7 @@ import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.EndpointRefusedException;
 import dev.hookpost.Event;
+import dev.hookpost.StoredDelivery;
 import dev.hookpost.EventCodec;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
@@ -33,12 +34,12 @@ class WebhookPublisherTest {
   final List<String> heard = Collections.synchronizedList(new ArrayList<>());
   final DeliveryListener listener = new DeliveryListener() {
     @Override
-    public void onAttempt(Event event, Subscription subscription, Attempt attempt) {
+    public void onAttempt(StoredDelivery delivery, Subscription subscription, Attempt attempt) {
       heard.add("attempt " + attempt.number() + " " + attempt.describe());
     }
 
     @Override
-    public void onRetryScheduled(Event event, Subscription subscription, Attempt failed, Duration delay) {
+    public void onRetryScheduled(StoredDelivery delivery, Subscription subscription, Attempt failed, Duration delay) {
       heard.add("retry in " + delay);
     }
 
@@ -283,7 +284,7 @@ class WebhookPublisherTest {
   void aThrowingListenerDoesNotDisturbDelivery() {
     publisher = publisherWith(sub("/a")).listener(new DeliveryListener() {
       @Override
-      public void onAttempt(Event event, Subscription subscription, Attempt attempt) {
+      public void onAttempt(StoredDelivery delivery, Subscription subscription, Attempt attempt) {
         throw new IllegalStateException("listener bug");
       }
     }).build();
@@ -299,7 +300,7 @@ class WebhookPublisherTest {
     List<DeliveryOutcome.Abandoned> left = publisher.shutdown(Duration.ofSeconds(1));
 
     assertThat(left).singleElement().satisfies(a -> {
-      assertThat(a.event().id()).isEqualTo(handle.eventId());
+      assertThat(a.eventId()).isEqualTo(handle.eventId());
       assertThat(a.attempts()).isEqualTo(1);
       assertThat(a.reason()).contains("waited for retry 2");
     });

@@ -1,0 +1,87 @@
+package dev.hookpost;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where deliveries wait: the publisher enqueues one per matching subscription, claims those due,
+ * and records how each attempt went. {@link #inMemory()} is the default; the {@code webhook-jdbc}
+ * module keeps them in a database so they survive a crash and several publisher instances can
+ * share the work.
+ *
+ * <p>Claims take a lease: a claimed delivery is not handed to another claimer until its lease
+ * expires (its claimer died) or the claimer records a retry or an end. Every method that changes
+ * a claimed delivery names the claimer ({@code owner}); a change from an owner whose lease was
+ * taken over is ignored and returns false.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface DeliveryStore {
+
+  /**
+   * Stores an event's envelope once and one {@link DeliveryState#PENDING} delivery per
+   * subscription, due at {@code dueAt}. Enqueuing the same event and subscription again changes
+   * nothing.
+   */
+  void enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds, Instant dueAt);
+
+  /**
+   * Claims up to {@code limit} pending deliveries due at {@code now} whose lease is free or
+   * expired, oldest due first, leasing them to {@code owner} until {@code now + lease}.
+   */
+  List<StoredDelivery> claim(Instant now, int limit, Duration lease, String owner);
+
+  /** When the earliest pending delivery falls due (lease expiry included), if any is pending. */
+  Optional<Instant> nextDue();
+
+  /**
+   * Records a failed attempt and makes the delivery due again at {@code nextAttemptAt}, releasing
+   * the lease.
+   *
+   * @return false if {@code owner} no longer holds the lease (the change was ignored)
+   */
+  boolean retry(String deliveryId, String owner, AttemptRecord attempt, Instant firstAttemptAt,
+      Instant nextAttemptAt);
+
+  /**
+   * Records how a delivery ended ({@code attempt} is null when none was made) and releases it.
+   *
+   * @param state any state but {@link DeliveryState#PENDING}
+   * @param reason why it ended, for dead letters; null when delivered
+   * @return false if {@code owner} no longer holds the lease (the change was ignored)
+   */
+  boolean finish(String deliveryId, String owner, DeliveryState state, AttemptRecord attempt,
+      Instant firstAttemptAt, String reason);
+
+  /** Deliveries matching {@code query}, oldest first. */
+  List<StoredDelivery> find(DeliveryQuery query);
+
+  /** One delivery's attempts, oldest first, as far as the retention limit kept them. */
+  List<AttemptRecord> history(String deliveryId);
+
+  /**
+   * Makes the deliveries matching {@code query} pending again, due at {@code dueAt}, with a fresh
+   * attempt count (history is kept).
+   *
+   * @return how many were requeued
+   */
+  int requeue(DeliveryQuery query, Instant dueAt);
+
+  /**
+   * Deletes attempt history, and finished deliveries with their events, older than
+   * {@code olderThan}.
+   *
+   * @return how many deliveries were deleted
+   */
+  int purge(Instant olderThan);
+
+  /** Whether deliveries survive the JVM (a database), rather than living in this process only. */
+  boolean durable();
+
+  /** A thread-safe store in this process's memory: fast, and lost when the JVM stops. */
+  static DeliveryStore inMemory() {
+    return new InMemoryDeliveryStore();
+  }
+}

@@ -1,0 +1,261 @@
+package dev.hookpost;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Deliveries in this process's memory. Delivered and skipped deliveries are dropped when they
+ * end; dead letters (failed, rejected) are kept, the newest {@link #MAX_DEAD_LETTERS}, so
+ * memory stays bounded. Thread-safe: one lock, held only for map and index updates.
+ */
+final class InMemoryDeliveryStore implements DeliveryStore {
+  /** Dead letters kept for inspection and requeue; older ones are dropped first. */
+  static final int MAX_DEAD_LETTERS = 10_000;
+  private static final int MAX_HISTORY = 20;
+
+  /** A delivery's mutable state; guarded by the store's lock. */
+  private static final class Entry {
+    final String id;
+    final String eventId;
+    final String eventType;
+    final byte[] payload;
+    final String subscriptionId;
+    final Instant createdAt;
+    final long seq;
+    DeliveryState state = DeliveryState.PENDING;
+    int attempts;
+    Instant firstAttemptAt;
+    Instant nextAttemptAt;
+    int lastStatus;
+    String lastError;
+    Instant updatedAt;
+    String owner; // non-null while leased
+    Instant leaseUntil;
+    ArrayDeque<AttemptRecord> history;
+
+    Entry(String id, String eventId, String eventType, byte[] payload, String subscriptionId, Instant at, long seq) {
+      this.id = id;
+      this.eventId = eventId;
+      this.eventType = eventType;
+      this.payload = payload;
+      this.subscriptionId = subscriptionId;
+      this.createdAt = at;
+      this.nextAttemptAt = at;
+      this.updatedAt = at;
+      this.seq = seq;
+    }
+
+    StoredDelivery view() {
+      return new StoredDelivery(id, eventId, eventType, payload, subscriptionId, state, attempts, createdAt,
+          firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt);
+    }
+  }
+
+  private static final Comparator<Entry> BY_DUE =
+      Comparator.comparing((Entry e) -> e.nextAttemptAt).thenComparingLong(e -> e.seq);
+  private static final Comparator<Entry> BY_LEASE =
+      Comparator.comparing((Entry e) -> e.leaseUntil).thenComparingLong(e -> e.seq);
+
+  private final Map<String, Entry> byId = new HashMap<>();
+  private final TreeSet<Entry> due = new TreeSet<>(BY_DUE);       // pending, not leased
+  private final TreeSet<Entry> leased = new TreeSet<>(BY_LEASE);  // pending, leased
+  private final LinkedHashMap<String, Entry> deadLetters = new LinkedHashMap<>();
+  private long seq;
+
+  @Override
+  public synchronized void enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+      Instant dueAt) {
+    for (String sub : subscriptionIds) {
+      String id = StoredDelivery.idOf(eventId, sub);
+      if (byId.containsKey(id)) {
+        continue;
+      }
+      Entry e = new Entry(id, eventId, eventType, payload, sub, dueAt, seq++);
+      byId.put(id, e);
+      due.add(e);
+    }
+  }
+
+  @Override
+  public synchronized List<StoredDelivery> claim(Instant now, int limit, Duration lease, String owner) {
+    // leases that expired go back to the due queue first
+    for (Iterator<Entry> it = leased.iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (e.leaseUntil.isAfter(now)) {
+        break;
+      }
+      it.remove();
+      e.owner = null;
+      e.leaseUntil = null;
+      due.add(e);
+    }
+    List<StoredDelivery> out = new ArrayList<>(Math.min(limit, due.size()));
+    while (out.size() < limit && !due.isEmpty() && !due.first().nextAttemptAt.isAfter(now)) {
+      Entry e = due.pollFirst();
+      e.owner = owner;
+      e.leaseUntil = now.plus(lease);
+      leased.add(e);
+      out.add(e.view());
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized Optional<Instant> nextDue() {
+    return due.isEmpty() ? Optional.empty() : Optional.of(due.first().nextAttemptAt);
+  }
+
+  @Override
+  public synchronized boolean retry(String deliveryId, String owner, AttemptRecord attempt, Instant firstAttemptAt,
+      Instant nextAttemptAt) {
+    Entry e = leasedBy(deliveryId, owner);
+    if (e == null) {
+      return false;
+    }
+    leased.remove(e);
+    e.owner = null;
+    e.leaseUntil = null;
+    record(e, attempt, firstAttemptAt, nextAttemptAt);
+    e.nextAttemptAt = nextAttemptAt;
+    due.add(e);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean finish(String deliveryId, String owner, DeliveryState state, AttemptRecord attempt,
+      Instant firstAttemptAt, String reason) {
+    if (state == DeliveryState.PENDING) {
+      throw new IllegalArgumentException("finish needs a final state, not PENDING; use retry to reschedule");
+    }
+    Entry e = leasedBy(deliveryId, owner);
+    if (e == null) {
+      return false;
+    }
+    leased.remove(e);
+    e.owner = null;
+    e.leaseUntil = null;
+    Instant now = attempt != null ? attempt.startedAt().plus(attempt.duration()) : e.updatedAt;
+    record(e, attempt, firstAttemptAt, now);
+    e.state = state;
+    if (reason != null) {
+      e.lastError = reason;
+    }
+    if (state == DeliveryState.FAILED || state == DeliveryState.REJECTED) {
+      deadLetters.put(e.id, e);
+      if (deadLetters.size() > MAX_DEAD_LETTERS) {
+        Iterator<Entry> oldest = deadLetters.values().iterator();
+        byId.remove(oldest.next().id);
+        oldest.remove();
+      }
+    } else {
+      byId.remove(e.id);
+    }
+    return true;
+  }
+
+  private Entry leasedBy(String deliveryId, String owner) {
+    Entry e = byId.get(deliveryId);
+    return e != null && e.state == DeliveryState.PENDING && owner.equals(e.owner) ? e : null;
+  }
+
+  private static void record(Entry e, AttemptRecord attempt, Instant firstAttemptAt, Instant now) {
+    if (firstAttemptAt != null && e.firstAttemptAt == null) {
+      e.firstAttemptAt = firstAttemptAt;
+    }
+    if (attempt != null) {
+      e.attempts = Math.max(e.attempts, attempt.number());
+      e.lastStatus = attempt.status();
+      e.lastError = attempt.error();
+      if (e.history == null) {
+        e.history = new ArrayDeque<>(4);
+      }
+      e.history.add(attempt);
+      if (e.history.size() > MAX_HISTORY) {
+        e.history.poll();
+      }
+      now = attempt.startedAt().plus(attempt.duration());
+    }
+    e.updatedAt = now;
+  }
+
+  @Override
+  public synchronized List<StoredDelivery> find(DeliveryQuery query) {
+    List<StoredDelivery> out = new ArrayList<>();
+    List<Entry> all = new ArrayList<>(byId.values());
+    all.sort(Comparator.comparingLong(e -> e.seq));
+    for (Entry e : all) {
+      if (out.size() >= query.limit()) {
+        break;
+      }
+      StoredDelivery d = e.view();
+      if (query.matches(d)) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized List<AttemptRecord> history(String deliveryId) {
+    Entry e = byId.get(deliveryId);
+    return e == null || e.history == null ? List.of() : List.copyOf(e.history);
+  }
+
+  @Override
+  public synchronized int requeue(DeliveryQuery query, Instant dueAt) {
+    int n = 0;
+    for (Entry e : new ArrayList<>(deadLetters.values())) {
+      if (n >= query.limit() || !query.matches(e.view())) {
+        continue;
+      }
+      deadLetters.remove(e.id);
+      e.state = DeliveryState.PENDING;
+      e.attempts = 0;
+      e.firstAttemptAt = null;
+      e.nextAttemptAt = dueAt;
+      e.updatedAt = dueAt;
+      due.add(e);
+      n++;
+    }
+    return n;
+  }
+
+  @Override
+  public synchronized int purge(Instant olderThan) {
+    int n = 0;
+    for (Iterator<Entry> it = deadLetters.values().iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (e.updatedAt.isBefore(olderThan)) {
+        it.remove();
+        byId.remove(e.id);
+        n++;
+      }
+    }
+    for (Entry e : byId.values()) {
+      if (e.history != null) {
+        e.history.removeIf(a -> a.startedAt().isBefore(olderThan));
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public boolean durable() {
+    return false;
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "InMemoryDeliveryStore[" + byId.size() + " deliveries, " + deadLetters.size() + " dead letters]";
+  }
+}

@@ -1,0 +1,60 @@
+package dev.hookpost;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One delivery (one event to one subscription) as a {@link DeliveryStore} holds it.
+ *
+ * @param deliveryId unique: {@code eventId + "/" + subscriptionId}
+ * @param eventId the event's id, its {@code webhook-id}
+ * @param eventType the event's type
+ * @param payload the envelope bytes, shared by every delivery of the event; do not modify
+ * @param subscriptionId which subscription it is for
+ * @param state where it stands
+ * @param attempts attempts made so far
+ * @param createdAt when it was enqueued
+ * @param firstAttemptAt when the first attempt started, or null before it
+ * @param nextAttemptAt when it is due (for {@link DeliveryState#PENDING})
+ * @param lastStatus the last HTTP status, or 0
+ * @param lastError the last error or the reason it ended, or null
+ * @param updatedAt when it last changed
+ */
+public record StoredDelivery(String deliveryId, String eventId, String eventType, byte[] payload,
+    String subscriptionId, DeliveryState state, int attempts, Instant createdAt, Instant firstAttemptAt,
+    Instant nextAttemptAt, int lastStatus, String lastError, Instant updatedAt) {
+
+  /** @throws NullPointerException if a required component is null */
+  public StoredDelivery {
+    Objects.requireNonNull(deliveryId, "deliveryId");
+    Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(eventType, "eventType");
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(subscriptionId, "subscriptionId");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+  }
+
+  /** The id of the delivery of {@code eventId} to {@code subscriptionId}. */
+  public static String idOf(String eventId, String subscriptionId) {
+    return eventId + "/" + subscriptionId;
+  }
+
+  @Override
+  public String toString() {
+    return "StoredDelivery[" + deliveryId + ", " + state + ", attempts=" + attempts
+        + (lastStatus != 0 ? ", lastStatus=" + lastStatus : "") + (lastError != null ? ", " + lastError : "") + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StoredDelivery d && deliveryId.equals(d.deliveryId) && state == d.state
+        && attempts == d.attempts && updatedAt.equals(d.updatedAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return deliveryId.hashCode();
+  }
+}

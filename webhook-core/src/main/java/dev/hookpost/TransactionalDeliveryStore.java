@@ -1,0 +1,22 @@
+package dev.hookpost;
+
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A {@link DeliveryStore} that can enqueue inside the application's own database transaction
+ * (the transactional outbox): the event is stored if and only if the caller commits. Used by
+ * {@link WebhookPublisher#send(Event, Connection)}.
+ */
+public interface TransactionalDeliveryStore extends DeliveryStore {
+
+  /**
+   * Like {@link #enqueue(String, String, byte[], List, Instant)}, but with the caller's open
+   * connection and inside its transaction; never commits, rolls back or closes it.
+   *
+   * @throws WebhookException if the statements fail (the caller's transaction should roll back)
+   */
+  void enqueue(Connection connection, String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+      Instant dueAt);
+}
