@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(WebhookPublisher.class);
   private static final int CLAIM_BATCH = 256;
+  /** Whether this thread is running an attempt (see {@link #start}). */
+  private static final ThreadLocal<Boolean> IN_ATTEMPT = ThreadLocal.withInitial(() -> false);
 
   private final Transport transport;
   private final SubscriptionRegistry registry;
@@ -314,10 +316,22 @@ final class DeliveryEngine {
 
   // ---- attempts ----
 
-  /** Runs an attempt now on the scheduler, or after the endpoint's rate limit wait. */
+  /**
+   * Starts an attempt: on this thread when it is not inside an attempt already (the dispatcher,
+   * or a transport callback that just freed the slot: no hand-off to another thread), else on the
+   * scheduler so that transports that answer synchronously cannot recurse; after the endpoint's
+   * rate-limit wait when there is one.
+   */
   private void start(Delivery d, long waitNanos) {
     try {
-      if (waitNanos <= 0) {
+      if (waitNanos <= 0 && !IN_ATTEMPT.get()) {
+        IN_ATTEMPT.set(true);
+        try {
+          attempt(d);
+        } finally {
+          IN_ATTEMPT.set(false);
+        }
+      } else if (waitNanos <= 0) {
         scheduler.execute(() -> attempt(d));
       } else {
         scheduler.schedule(() -> attempt(d), waitNanos, TimeUnit.NANOSECONDS);
@@ -516,6 +530,9 @@ final class DeliveryEngine {
     String sub = s.id();
     String endpoint = s.endpointForLogs();
     if (outcome instanceof DeliveryOutcome.Delivered o) {
+      if (!log.isDebugEnabled()) {
+        return;
+      }
       log.debug("webhook delivered: event={} type={} subscription={} endpoint={} attempts={} status={}",
           id, type, sub, endpoint, o.attempts(), o.status());
     } else if (outcome instanceof DeliveryOutcome.GaveUp o) {

@@ -1,6 +1,8 @@
 package dev.hookpost;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,6 +10,7 @@ import java.util.Optional;
 /** Copy-on-write registry: {@link #matching} runs on every send and takes no lock. */
 final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
   private volatile List<Subscription> subscriptions = List.of();
+  private volatile Map<String, Subscription> byId = Map.of();
 
   @Override
   public List<Subscription> matching(String eventType) {
@@ -28,12 +31,17 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
 
   @Override
   public Optional<Subscription> find(String id) {
-    for (Subscription s : subscriptions) {
-      if (s.id().equals(id)) {
-        return Optional.of(s);
-      }
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  /** Publishes a new list and its index; callers hold the lock. */
+  private void publish(List<Subscription> next) {
+    Map<String, Subscription> index = new HashMap<>(next.size() * 2);
+    for (Subscription s : next) {
+      index.put(s.id(), s);
     }
-    return Optional.empty();
+    subscriptions = List.copyOf(next);
+    byId = index;
   }
 
   @Override
@@ -45,14 +53,14 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
     }
     List<Subscription> next = new ArrayList<>(subscriptions);
     next.add(subscription);
-    subscriptions = List.copyOf(next);
+    publish(next);
   }
 
   @Override
   public synchronized boolean remove(String id) {
     List<Subscription> next = new ArrayList<>(subscriptions);
     boolean removed = next.removeIf(s -> s.id().equals(id));
-    subscriptions = List.copyOf(next);
+    publish(next);
     return removed;
   }
 
@@ -62,7 +70,7 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
     for (int i = 0; i < next.size(); i++) {
       if (next.get(i).id().equals(id)) {
         next.set(i, next.get(i).withEnabled(enabled));
-        subscriptions = List.copyOf(next);
+        publish(next);
         return true;
       }
     }

@@ -11,19 +11,43 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** Standard Webhooks symmetric {@code v1} signatures over {@code id.timestamp.body}. Thread-safe. */
 final class StandardWebhooksSigner implements Signer {
-  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
-    try {
-      return Mac.getInstance("HmacSHA256");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM has no HmacSHA256", e);
-    }
-  });
   private static final byte DOT = '.';
+
+  /**
+   * One Mac per thread, re-keyed only when the key changes: a thread signing for one endpoint
+   * after another skips the key setup, and memory does not grow with subscriptions x threads.
+   */
+  private static final ThreadLocal<KeyedMac> MAC = ThreadLocal.withInitial(KeyedMac::new);
 
   private final List<SecretKeySpec> keys;
 
   private StandardWebhooksSigner(List<SecretKeySpec> keys) {
     this.keys = keys;
+  }
+
+  private static final class KeyedMac {
+    final Mac mac;
+    SecretKeySpec key;
+
+    KeyedMac() {
+      try {
+        mac = Mac.getInstance("HmacSHA256");
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("this JVM has no HmacSHA256", e);
+      }
+    }
+
+    Mac keyedWith(SecretKeySpec k) {
+      if (k != key) {
+        try {
+          mac.init(k);
+        } catch (InvalidKeyException e) {
+          throw new IllegalStateException("HmacSHA256 refused a key", e);
+        }
+        key = k;
+      }
+      return mac;
+    }
   }
 
   static StandardWebhooksSigner of(String field, List<String> secrets, boolean prefixRequired) {
@@ -42,15 +66,16 @@ final class StandardWebhooksSigner implements Signer {
   public String sign(String webhookId, long timestampSeconds, byte[] body) {
     byte[] id = webhookId.getBytes(StandardCharsets.UTF_8);
     byte[] ts = Long.toString(timestampSeconds).getBytes(StandardCharsets.US_ASCII);
+    KeyedMac holder = MAC.get();
     if (keys.size() == 1) {
-      return "v1," + Base64.getEncoder().encodeToString(mac(keys.get(0), id, ts, body));
+      return "v1," + Base64.getEncoder().encodeToString(mac(holder.keyedWith(keys.get(0)), id, ts, body));
     }
     StringBuilder header = new StringBuilder(keys.size() * 48);
     for (SecretKeySpec key : keys) {
       if (header.length() > 0) {
         header.append(' ');
       }
-      header.append("v1,").append(Base64.getEncoder().encodeToString(mac(key, id, ts, body)));
+      header.append("v1,").append(Base64.getEncoder().encodeToString(mac(holder.keyedWith(key), id, ts, body)));
     }
     return header.toString();
   }
@@ -60,19 +85,14 @@ final class StandardWebhooksSigner implements Signer {
     byte[] id = webhookId.getBytes(StandardCharsets.UTF_8);
     byte[] ts = timestamp.getBytes(StandardCharsets.UTF_8);
     List<byte[]> out = new ArrayList<>(keys.size());
+    KeyedMac holder = MAC.get();
     for (SecretKeySpec key : keys) {
-      out.add(mac(key, id, ts, body));
+      out.add(mac(holder.keyedWith(key), id, ts, body));
     }
     return out;
   }
 
-  private static byte[] mac(SecretKeySpec key, byte[] id, byte[] ts, byte[] body) {
-    Mac mac = MAC.get();
-    try {
-      mac.init(key);
-    } catch (InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 refused a key", e);
-    }
+  private static byte[] mac(Mac mac, byte[] id, byte[] ts, byte[] body) {
     mac.update(id);
     mac.update(DOT);
     mac.update(ts);

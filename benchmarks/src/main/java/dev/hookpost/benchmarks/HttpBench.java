@@ -1,0 +1,363 @@
+package dev.hookpost.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookpost.AddressGuard;
+import dev.hookpost.DeliveryOutcome;
+import dev.hookpost.Event;
+import dev.hookpost.RetryPolicy;
+import dev.hookpost.SendHandle;
+import dev.hookpost.Signer;
+import dev.hookpost.Subscription;
+import dev.hookpost.WebhookPublisher;
+import dev.hookpost.okhttp.OkHttpTransport;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * One benchmark run in a fresh JVM, against a receiver on 127.0.0.1 that answers 204. Prints
+ * {@code RESULT figure=... impl=... value=...} lines for {@code run.sh}.
+ *
+ * <pre>
+ * java dev.hookpost.benchmarks.HttpBench throughput hookpost|sync|async N URL
+ * java dev.hookpost.benchmarks.HttpBench latency hookpost|sync URL
+ * java dev.hookpost.benchmarks.HttpBench fanout hookpost|sync URL
+ * java dev.hookpost.benchmarks.HttpBench isolation alone|hanging URL
+ * </pre>
+ */
+public final class HttpBench {
+  static final MediaType JSON = MediaType.get("application/json");
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final String SECRET = Signer.generateSecret();
+  static final int WARMUP = Integer.getInteger("warmup", 30_000);
+  static final int MEASURE = Integer.getInteger("measure", 40_000);
+
+  private HttpBench() {}
+
+  public static void main(String[] args) throws Exception {
+    String figure = args[0];
+    String impl = args[1];
+    switch (figure) {
+      case "throughput" -> throughput(impl, Integer.parseInt(args[2]), args[3]);
+      case "latency" -> latency(impl, args[2]);
+      case "fanout" -> fanout(impl, args[2]);
+      case "isolation" -> isolation(impl, args[2]);
+      default -> throw new IllegalArgumentException("unknown figure " + figure);
+    }
+    System.exit(0);
+  }
+
+  static void result(String figure, String impl, String value) {
+    System.out.println("RESULT figure=" + figure + " impl=" + impl + " value=" + value);
+  }
+
+  // ---------- hand-written OkHttp: serialize, sign, POST, read the status ----------
+
+  static OkHttpClient baselineClient(int maxPerHost) {
+    Dispatcher d = new Dispatcher();
+    d.setMaxRequests(Math.max(64, maxPerHost));
+    d.setMaxRequestsPerHost(maxPerHost);
+    return new OkHttpClient.Builder().dispatcher(d).connectionPool(new ConnectionPool(maxPerHost + 5, 5,
+        TimeUnit.MINUTES)).followRedirects(false).build();
+  }
+
+  static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(Base64.getDecoder().decode(SECRET.substring(6)), "HmacSHA256"));
+      return mac;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  });
+
+  /** What a hand-written sender does per request, up to the call. */
+  static Request baselineRequest(String url, int n) throws IOException {
+    Map<String, Object> envelope = new LinkedHashMap<>();
+    envelope.put("type", "order.created");
+    envelope.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
+    envelope.put("data", Payloads.oneKib(n));
+    byte[] body = MAPPER.writeValueAsBytes(envelope);
+    String id = "msg_" + UUID.randomUUID();
+    String ts = Long.toString(System.currentTimeMillis() / 1000);
+    Mac mac = MAC.get();
+    mac.update((id + "." + ts + ".").getBytes(StandardCharsets.UTF_8));
+    String sig = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+    return new Request.Builder().url(url)
+        .header("webhook-id", id).header("webhook-timestamp", ts).header("webhook-signature", sig)
+        .post(RequestBody.create(body, JSON)).build();
+  }
+
+  /** N threads, each: build a request, execute it, read the status. Returns requests per second. */
+  static double baselineSync(OkHttpClient client, String url, int threads, int total, long[] latencies)
+      throws Exception {
+    AtomicLong next = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(threads);
+    long start = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      new Thread(() -> {
+        try {
+          for (long i; (i = next.getAndIncrement()) < total; ) {
+            long t0 = System.nanoTime();
+            try (Response r = client.newCall(baselineRequest(url, (int) i)).execute()) {
+              if (r.code() != 204) {
+                throw new IllegalStateException("status " + r.code());
+              }
+            }
+            if (latencies != null) {
+              latencies[(int) i] = System.nanoTime() - t0;
+            }
+          }
+        } catch (Exception e) {
+          e.printStackTrace();
+        } finally {
+          done.countDown();
+        }
+      }).start();
+    }
+    done.await();
+    return total / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** N calls in flight with enqueue. Returns requests per second. */
+  static double baselineAsync(OkHttpClient client, String url, int inFlight, int total) throws Exception {
+    Semaphore room = new Semaphore(inFlight);
+    CountDownLatch done = new CountDownLatch(total);
+    long start = System.nanoTime();
+    for (int i = 0; i < total; i++) {
+      room.acquire();
+      client.newCall(baselineRequest(url, i)).enqueue(new Callback() {
+        @Override
+        public void onFailure(Call call, IOException e) {
+          e.printStackTrace();
+          room.release();
+          done.countDown();
+        }
+
+        @Override
+        public void onResponse(Call call, Response response) {
+          response.close();
+          room.release();
+          done.countDown();
+        }
+      });
+    }
+    done.await();
+    return total / ((System.nanoTime() - start) / 1e9);
+  }
+
+  // ---------- Hookpost ----------
+
+  static WebhookPublisher publisher(List<Subscription> subs, int perEndpoint) {
+    WebhookPublisher.Builder b = WebhookPublisher.builder()
+        .transport(OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1")).build())
+        .retryPolicy(RetryPolicy.none())
+        .maxConcurrencyPerEndpoint(perEndpoint)
+        .maxPendingDeliveries(1_000_000);
+    subs.forEach(b::subscription);
+    return b.build();
+  }
+
+  static Subscription sub(String url, String id) {
+    return Subscription.builder().id(id).endpoint(url).secret(SECRET).build();
+  }
+
+  /** Sends {@code total} events (the producer keeps ~4N queued) and waits for all outcomes. */
+  static double hookpost(WebhookPublisher p, int concurrency, int total) throws Exception {
+    Semaphore queued = new Semaphore(Math.max(64, concurrency * 4));
+    CountDownLatch done = new CountDownLatch(total);
+    AtomicLong failures = new AtomicLong();
+    long start = System.nanoTime();
+    for (int i = 0; i < total; i++) {
+      queued.acquire();
+      p.send(Event.of("order.created", Payloads.oneKib(i))).outcomes().whenComplete((o, e) -> {
+        if (e != null || !(o.get(0) instanceof DeliveryOutcome.Delivered)) {
+          failures.incrementAndGet();
+        }
+        queued.release();
+        done.countDown();
+      });
+    }
+    done.await();
+    double rate = total / ((System.nanoTime() - start) / 1e9);
+    if (failures.get() > 0) {
+      throw new IllegalStateException(failures.get() + " deliveries failed");
+    }
+    return rate;
+  }
+
+  static void throughput(String impl, int n, String url) throws Exception {
+    double rate;
+    switch (impl) {
+      case "hookpost" -> {
+        try (WebhookPublisher p = publisher(List.of(sub(url, "bench")), n)) {
+          hookpost(p, n, WARMUP);
+          rate = hookpost(p, n, MEASURE);
+        }
+      }
+      case "sync" -> {
+        OkHttpClient c = baselineClient(Math.max(5, n));
+        baselineSync(c, url, n, WARMUP, null);
+        rate = baselineSync(c, url, n, MEASURE, null);
+      }
+      case "async" -> {
+        OkHttpClient c = baselineClient(Math.max(5, n));
+        baselineAsync(c, url, n, WARMUP);
+        rate = baselineAsync(c, url, n, MEASURE);
+      }
+      default -> throw new IllegalArgumentException(impl);
+    }
+    result("throughput-" + n, impl, String.format("%.1f", rate));
+  }
+
+  /** One request at a time: from send (or from building the request) to the 204. */
+  static void latency(String impl, String url) throws Exception {
+    int samples = MEASURE / 2;
+    long[] lat = new long[samples];
+    if (impl.equals("hookpost")) {
+      try (WebhookPublisher p = publisher(List.of(sub(url, "bench")), 1)) {
+        for (int i = 0; i < WARMUP; i++) {
+          p.send(Event.of("order.created", Payloads.oneKib(i))).outcomes().get(10, TimeUnit.SECONDS);
+        }
+        for (int i = 0; i < samples; i++) {
+          long t0 = System.nanoTime();
+          p.send(Event.of("order.created", Payloads.oneKib(i))).outcomes().get(10, TimeUnit.SECONDS);
+          lat[i] = System.nanoTime() - t0;
+        }
+      }
+    } else {
+      OkHttpClient c = baselineClient(5);
+      baselineSync(c, url, 1, WARMUP, null);
+      baselineSync(c, url, 1, samples, lat);
+    }
+    Arrays.sort(lat);
+    result("latency-p50", impl, String.format("%.1f", lat[samples / 2] / 1000.0));
+    result("latency-p99", impl, String.format("%.1f", lat[(int) (samples * 0.99)] / 1000.0));
+  }
+
+  /** One event to 1,000 subscriptions on one receiver; time until every delivery is done. */
+  static void fanout(String impl, String url) throws Exception {
+    int subs = 1_000;
+    int rounds = 30;
+    long best = Long.MAX_VALUE;
+    List<Long> times = new ArrayList<>();
+    if (impl.equals("hookpost")) {
+      List<Subscription> list = new ArrayList<>();
+      for (int i = 0; i < subs; i++) {
+        list.add(sub(url + "s/" + i, "s" + i));
+      }
+      try (WebhookPublisher p = publisher(list, 8)) {
+        for (int r = 0; r < rounds; r++) {
+          long t0 = System.nanoTime();
+          List<DeliveryOutcome> out = p.send(Event.of("order.created", Payloads.oneKib(r))).outcomes()
+              .get(60, TimeUnit.SECONDS);
+          times.add(System.nanoTime() - t0);
+          if (out.size() != subs || !out.stream().allMatch(o -> o instanceof DeliveryOutcome.Delivered)) {
+            throw new IllegalStateException("not all delivered");
+          }
+        }
+      }
+    } else {
+      OkHttpClient c = baselineClient(64);
+      for (int r = 0; r < rounds; r++) {
+        long t0 = System.nanoTime();
+        fanoutBaseline(c, url, subs);
+        times.add(System.nanoTime() - t0);
+      }
+    }
+    List<Long> measured = new ArrayList<>(times.subList(rounds / 2, rounds));
+    measured.sort(null);
+    result("fanout-1000-ms", impl, String.format("%.1f", measured.get(measured.size() / 2) / 1e6));
+  }
+
+  /** The hand-written fan-out: 64 threads over 1,000 endpoints, each request serialized and signed. */
+  static void fanoutBaseline(OkHttpClient c, String url, int subs) throws Exception {
+    AtomicLong next = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(64);
+    for (int t = 0; t < 64; t++) {
+      new Thread(() -> {
+        try {
+          for (long i; (i = next.getAndIncrement()) < subs; ) {
+            try (Response r = c.newCall(baselineRequest(url + "s/" + i, (int) i)).execute()) {
+              r.code();
+            }
+          }
+        } catch (Exception e) {
+          e.printStackTrace();
+        } finally {
+          done.countDown();
+        }
+      }).start();
+    }
+    done.await();
+  }
+
+  /** A healthy endpoint's rate alone, or while another endpoint accepts connections and never answers. */
+  static void isolation(String mode, String url) throws Exception {
+    try (ServerSocket blackHole = new ServerSocket(0, 1000, java.net.InetAddress.getByName("127.0.0.1"))) {
+      List<Subscription> subs = new ArrayList<>(List.of(sub(url, "healthy").toBuilder().eventTypes("order.*").build()));
+      if (mode.equals("hanging")) {
+        subs.add(Subscription.builder().id("hanging").endpoint("http://127.0.0.1:" + blackHole.getLocalPort() + "/")
+            .secret(SECRET).eventTypes("slow.*").build());
+      }
+      WebhookPublisher.Builder b = WebhookPublisher.builder()
+          .transport(OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1"))
+              .readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(60)).build())
+          .retryPolicy(RetryPolicy.none()).maxConcurrencyPerEndpoint(8).maxPendingDeliveries(1_000_000)
+          .shutdownTimeout(Duration.ZERO);
+      subs.forEach(b::subscription);
+      try (WebhookPublisher p = b.build()) {
+        if (mode.equals("hanging")) {
+          for (int i = 0; i < 1000; i++) { // more than its 8 slots: the rest wait in its own queue
+            p.send(Event.of("slow.thing", Payloads.oneKib(i)));
+          }
+        }
+        hookpostTo(p, WARMUP);
+        double rate = hookpostTo(p, MEASURE);
+        result("isolation", mode, String.format("%.1f", rate));
+      }
+    }
+  }
+
+  private static double hookpostTo(WebhookPublisher p, int total) throws Exception {
+    Semaphore queued = new Semaphore(64);
+    CountDownLatch done = new CountDownLatch(total);
+    long start = System.nanoTime();
+    for (int i = 0; i < total; i++) {
+      queued.acquire();
+      SendHandle h = p.send(Event.of("order.created", Payloads.oneKib(i)));
+      h.outcomes().whenComplete((o, e) -> {
+        queued.release();
+        done.countDown();
+      });
+    }
+    done.await();
+    return total / ((System.nanoTime() - start) / 1e9);
+  }
+}
