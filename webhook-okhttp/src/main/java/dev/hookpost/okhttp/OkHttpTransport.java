@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.Dns;
@@ -53,7 +52,10 @@ import okio.BufferedSource;
  *       spec asks (a client you hand in is derived with {@code newBuilder()} and gets the same)
  *   <li>at most 64 KiB of a response body is read, then the rest is discarded; the first
  *       1 KiB is kept as {@link TransportResponse#bodyExcerpt()}
- *   <li>own client: up to 256 requests in flight, 64 per host, up to 64 idle connections kept 5 min
+ *   <li>up to 64 requests at once ({@link Builder#maxConcurrentRequests}), each a blocking OkHttp
+ *       call on the transport's own worker threads; a worker that finishes a request runs the
+ *       next one sent from its callback itself, so a busy endpoint costs no thread hand-offs
+ *   <li>own client: up to 64 idle connections kept 5 min
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} releases threads and connections only of a client it created.
@@ -67,12 +69,15 @@ public final class OkHttpTransport implements Transport {
   private final boolean ownsClient;
   private final AddressGuard guard;
   private final boolean httpsOnly;
+  private final TrampolineExecutor workers;
 
-  private OkHttpTransport(OkHttpClient client, boolean ownsClient, AddressGuard guard, boolean httpsOnly) {
+  private OkHttpTransport(OkHttpClient client, boolean ownsClient, AddressGuard guard, boolean httpsOnly,
+      int maxConcurrentRequests) {
     this.client = client;
     this.ownsClient = ownsClient;
     this.guard = guard;
     this.httpsOnly = httpsOnly;
+    this.workers = new TrampolineExecutor(maxConcurrentRequests);
   }
 
   /** A transport with its own client and the defaults listed above. */
@@ -109,34 +114,34 @@ public final class OkHttpTransport implements Transport {
     http.post(RequestBody.create(request.body(), JSON));
     CompletableFuture<TransportResponse> result = new CompletableFuture<>();
     Call call = client.newCall(http.build());
-    call.enqueue(new Callback() {
-      @Override
-      public void onFailure(Call c, IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-          if (t instanceof GuardedDns.Refused refused) {
-            result.completeExceptionally(refused.refusal);
-            return;
-          }
-        }
-        result.completeExceptionally(e);
-      }
-
-      @Override
-      public void onResponse(Call c, Response response) {
-        try (response) {
-          String excerpt = readExcerpt(response.body());
-          result.complete(new TransportResponse(response.code(), toMap(response.headers()), excerpt));
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      }
-    });
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) {
         call.cancel();
       }
     });
+    workers.submit(() -> execute(call, result));
     return result;
+  }
+
+  /** Runs one call on a worker thread and completes its future. */
+  private static void execute(Call call, CompletableFuture<TransportResponse> result) {
+    if (result.isDone()) {
+      return; // cancelled while it waited for a worker
+    }
+    try (Response response = call.execute()) {
+      String excerpt = readExcerpt(response.body());
+      result.complete(new TransportResponse(response.code(), toMap(response.headers()), excerpt));
+    } catch (IOException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof GuardedDns.Refused refused) {
+          result.completeExceptionally(refused.refusal);
+          return;
+        }
+      }
+      result.completeExceptionally(e);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
   }
 
   /**
@@ -213,6 +218,7 @@ public final class OkHttpTransport implements Transport {
   /** Shuts down the dispatcher and evicts pooled connections when the client is this transport's own. */
   @Override
   public void close() {
+    workers.shutdown();
     if (ownsClient) {
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();
@@ -234,6 +240,7 @@ public final class OkHttpTransport implements Transport {
     private Duration callTimeout = Duration.ofSeconds(15);
     private AddressGuard guard = AddressGuard.publicOnly();
     private boolean httpsOnly;
+    private int maxConcurrentRequests = 64;
 
     private Builder() {}
 
@@ -244,6 +251,18 @@ public final class OkHttpTransport implements Transport {
      */
     public Builder addressGuard(AddressGuard guard) {
       this.guard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /**
+     * How many requests run at once, over all endpoints; more wait for a free worker thread.
+     * Default 64; 1 to 4,096.
+     */
+    public Builder maxConcurrentRequests(int max) {
+      if (max < 1 || max > 4_096) {
+        throw new IllegalArgumentException("maxConcurrentRequests must be 1..4096, was " + max);
+      }
+      this.maxConcurrentRequests = max;
       return this;
     }
 
@@ -324,7 +343,7 @@ public final class OkHttpTransport implements Transport {
           .writeTimeout(writeTimeout)
           .callTimeout(callTimeout)
           .dns(new GuardedDns(dns, guard));
-      return new OkHttpTransport(b.build(), own, guard, httpsOnly);
+      return new OkHttpTransport(b.build(), own, guard, httpsOnly, maxConcurrentRequests);
     }
 
     private static Duration positive(String name, Duration d) {
