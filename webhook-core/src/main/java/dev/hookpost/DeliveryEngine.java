@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(WebhookPublisher.class);
   private static final int CLAIM_BATCH = 256;
+  /** The longest wait any retry policy may ask for; longer ones are cut to it. */
+  private static final Duration MAX_DELAY = Duration.ofDays(30);
   /** Whether this thread is running an attempt (see {@link #start}). */
   private static final ThreadLocal<Boolean> IN_ATTEMPT = ThreadLocal.withInitial(() -> false);
 
@@ -60,6 +62,11 @@ final class DeliveryEngine {
   private final Map<String, CompletableFuture<DeliveryOutcome>> waiting = new ConcurrentHashMap<>();
   /** Deliveries claimed by this publisher and not yet handed back to the store. */
   private final Map<String, Delivery> claimed = new ConcurrentHashMap<>();
+  /** Pending deliveries sent through this publisher, per subscription id. */
+  private final Map<String, AtomicInteger> backlog = new ConcurrentHashMap<>();
+  /** Every delivery abandoned once closing began, for {@link #shutdown} to hand back. */
+  private final List<DeliveryOutcome.Abandoned> abandonedOnClose =
+      java.util.Collections.synchronizedList(new ArrayList<>());
 
   private final AtomicInteger dispatchRequests = new AtomicInteger();
   private ScheduledFuture<?> wake; // guarded by this
@@ -127,12 +134,19 @@ final class DeliveryEngine {
       }
     }
     boolean bounded = !store.durable();
-    if (bounded) {
-      acquirePermits(event, enabled.size());
+    java.util.Set<String> fresh = new java.util.HashSet<>(); // not pending already from an earlier send
+    for (String subId : enabled) {
+      if (!waiting.containsKey(StoredDelivery.idOf(event.id(), subId))) {
+        fresh.add(subId);
+      }
     }
-    int held = bounded ? enabled.size() : 0;
+    if (bounded) {
+      acquirePermits(event, fresh.size());
+    }
+    int held = bounded ? fresh.size() : 0;
     List<CompletableFuture<DeliveryOutcome>> futures = new ArrayList<>(matching.size());
     List<String> registered = new ArrayList<>(enabled.size());
+    List<DeliveryOutcome> skipped = new ArrayList<>(0);
     lifecycle.readLock().lock();
     try {
       if (closed) {
@@ -140,11 +154,19 @@ final class DeliveryEngine {
             + " was not sent); send through a publisher that is open");
       }
       for (Subscription s : matching) {
-        if (!s.enabled()) {
-          DeliveryOutcome skipped = new DeliveryOutcome.Skipped(event.id(), s, "subscription is disabled");
-          logOutcome(event.id(), event.type(), s, skipped);
-          tellOutcome(skipped);
-          futures.add(CompletableFuture.completedFuture(skipped));
+        String backlog = s.enabled() ? backlogFull(s) : null;
+        if (!s.enabled() || backlog != null) {
+          DeliveryOutcome skip = new DeliveryOutcome.Skipped(event.id(), s, 0,
+              backlog != null ? backlog : "subscription is disabled");
+          skipped.add(skip);
+          futures.add(CompletableFuture.completedFuture(skip));
+          if (backlog != null) {
+            enabled.remove(s.id());
+            if (bounded && fresh.remove(s.id())) {
+              pending.release(1);
+              held--;
+            }
+          }
         } else {
           String id = StoredDelivery.idOf(event.id(), s.id());
           CompletableFuture<DeliveryOutcome> mine = new CompletableFuture<>();
@@ -154,7 +176,7 @@ final class DeliveryEngine {
             futures.add(mine);
           } else { // the same event id sent again while pending: one delivery, both handles see it
             futures.add(f);
-            if (bounded) {
+            if (bounded && fresh.remove(s.id())) { // another send registered it meanwhile
               pending.release(1);
               held--;
             }
@@ -177,10 +199,28 @@ final class DeliveryEngine {
     } finally {
       lifecycle.readLock().unlock();
     }
+    for (String id : registered) {
+      backlog.computeIfAbsent(id.substring(event.id().length() + 1), k -> new AtomicInteger()).incrementAndGet();
+    }
+    for (DeliveryOutcome skip : skipped) { // told outside the lock: a listener may even close the publisher
+      logOutcome(event.id(), event.type(), skip.subscription(), skip);
+      tellOutcome(skip);
+    }
     if (!enabled.isEmpty() && connection == null) {
       requestDispatch();
     }
     return new SendHandle(event.id(), all(futures));
+  }
+
+  /**
+   * Why a subscription takes no more deliveries right now: too many of its own are pending (its
+   * endpoint keeps failing), so that one dead endpoint cannot use up the whole publisher's room.
+   */
+  private String backlogFull(Subscription s) {
+    AtomicInteger n = backlog.get(s.id());
+    int max = settings.maxPendingPerSubscription();
+    return n != null && n.get() >= max ? "subscription already has " + n.get() + " deliveries pending (limit "
+        + max + ", its endpoint keeps failing); this one was not queued" : null;
   }
 
   /** Takes one pending-delivery permit per delivery, failing fast or waiting as configured. */
@@ -262,12 +302,20 @@ final class DeliveryEngine {
         if (claimed.containsKey(sd.deliveryId())) {
           continue; // ours already: the claim only renewed its lease
         }
-        Subscription s = registry.find(sd.subscriptionId()).orElse(null);
+        Subscription s;
+        try {
+          s = registry.find(sd.subscriptionId()).orElse(null);
+        } catch (RuntimeException e) {
+          log.error("looking up subscription {} in {} failed; {} waits for the next poll", sd.subscriptionId(),
+              registry, sd.deliveryId(), e);
+          store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
+          continue;
+        }
         if (s == null || !s.enabled()) {
           Delivery d = new Delivery(sd, s == null ? placeholder(sd) : s, defaultPolicy);
           claimed.put(d.id(), d);
           end(d, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(sd.eventId(), d.subscription,
-              "subscription was " + (s == null ? "removed" : "disabled") + " after " + sd.attempts()
+              sd.attempts(), "subscription was " + (s == null ? "removed" : "disabled") + " after " + sd.attempts()
               + " attempt(s)"));
           continue;
         }
@@ -337,8 +385,31 @@ final class DeliveryEngine {
         scheduler.schedule(() -> attempt(d), waitNanos, TimeUnit.NANOSECONDS);
       }
     } catch (RejectedExecutionException e) {
-      queues.release(d, nanos(), (next, wait) -> { }); // shutting down: nothing more starts
+      // The scheduler is full or shut down: give the slot back, and the delivery to the store.
+      handBack(d, "the scheduler refused its attempt (" + e.getMessage() + ")");
+      queues.release(d, nanos(), this::start);
     }
+  }
+
+  /**
+   * Stops working on a claimed delivery without an attempt: back to the store to be claimed
+   * again after a poll interval, or abandoned when the publisher is closing.
+   */
+  private void handBack(Delivery d, String why) {
+    if (closed) {
+      end(d, null, null, abandoned(d, "the publisher closed; " + why));
+      return;
+    }
+    synchronized (d) {
+      if (d.finished) {
+        return;
+      }
+      d.finished = true;
+    }
+    claimed.remove(d.id());
+    log.warn("{} goes back to {}: {}", d, store, why);
+    store.retry(d.id(), owner, null, d.firstAttemptAt, clock.instant().plus(settings.pollInterval()));
+    scheduleWake(clock.instant().plus(settings.pollInterval()));
   }
 
   private void attempt(Delivery d) {
@@ -361,14 +432,23 @@ final class DeliveryEngine {
     CompletableFuture<TransportResponse> response;
     try {
       response = transport.send(request(d, start));
+      if (response == null) {
+        response = CompletableFuture.failedFuture(new IllegalStateException(transport + " returned no future"));
+      }
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     }
     response.whenComplete((r, e) -> {
       try {
         afterAttempt(d, number, start, r, e);
-      } catch (RuntimeException bug) {
-        log.error("handling the result of attempt {} of {} failed", number, d, bug);
+      } catch (RuntimeException | Error bug) {
+        if (bug instanceof VirtualMachineError vm) {
+          throw vm;
+        }
+        log.error("handling the result of attempt {} of {} failed; giving up on it", number, d, bug);
+        end(d, DeliveryState.FAILED, null, new DeliveryOutcome.GaveUp(d.eventId(), d.subscription, number,
+            Attempt.failed(number, start, Duration.between(d.firstAttemptAt, clock.instant()), bug),
+            "Hookpost failed while handling attempt " + number + ": " + bug));
       }
     });
   }
@@ -388,6 +468,11 @@ final class DeliveryEngine {
 
   private void afterAttempt(Delivery d, int number, Instant start, TransportResponse r, Throwable e) {
     queues.release(d, nanos(), this::start);
+    synchronized (d) {
+      if (d.finished) {
+        return; // abandoned at shutdown while in flight: its late answer changes nothing
+      }
+    }
     Instant end = clock.instant();
     Duration since = Duration.between(d.firstAttemptAt, end);
     Throwable error = unwrap(e);
@@ -432,7 +517,7 @@ final class DeliveryEngine {
       }
       return;
     }
-    Duration wait = delay.get();
+    Duration wait = delay.get().compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.get();
     if (closed && !store.durable()) {
       end(d, null, record, abandoned(d, "the publisher closed after attempt " + failed.number() + " failed ("
           + failed.describe() + ")"));
@@ -467,6 +552,17 @@ final class DeliveryEngine {
       d.finished = true;
     }
     claimed.remove(d.id());
+    if (state == null) {
+      try {
+        if (store.durable()) { // abandoned here, not lost: the next publisher (or another instance) takes it at once
+          store.retry(d.id(), owner, null, d.firstAttemptAt, clock.instant());
+        } else { // the application got it back in the Abandoned outcome; memory lets it go
+          store.finish(d.id(), owner, DeliveryState.SKIPPED, null, d.firstAttemptAt, reasonOf(outcome));
+        }
+      } catch (RuntimeException e) {
+        log.warn("could not release {} in {}", d, store, e);
+      }
+    }
     if (state != null) {
       try {
         if (!store.finish(d.id(), owner, state, record, d.firstAttemptAt,
@@ -479,6 +575,13 @@ final class DeliveryEngine {
     }
     if (!store.durable()) {
       pending.release(1);
+    }
+    AtomicInteger n = backlog.get(d.subscription.id());
+    if (n != null && waiting.containsKey(d.id())) {
+      n.decrementAndGet();
+    }
+    if (outcome instanceof DeliveryOutcome.Abandoned a && closed) {
+      abandonedOnClose.add(a);
     }
     logOutcome(d.eventId(), d.stored.eventType(), d.subscription, outcome);
     tellOutcome(outcome);
@@ -506,7 +609,7 @@ final class DeliveryEngine {
     health.reset(s.id());
     boolean changed;
     try {
-      changed = registry.find(s.id()).map(Subscription::enabled).orElse(false) && registry.setEnabled(s.id(), false);
+      changed = registry.setEnabled(s.id(), false);
     } catch (RuntimeException e) {
       log.error("could not disable subscription {} in {}", s.id(), registry, e);
       return;
@@ -570,7 +673,9 @@ final class DeliveryEngine {
         wake.cancel(false);
       }
     }
-    List<DeliveryOutcome.Abandoned> abandoned = new ArrayList<>();
+    // Deliveries queued behind their endpoint's limit do not start any more.
+    queues.drainWaiting(d -> end(d, null, null, abandoned(d, "the publisher closed before attempt "
+        + (d.attempts + 1) + " could start")));
     if (!store.durable()) {
       // Deliveries waiting in memory for a retry or a first claim will never be tried: hand them back now.
       for (StoredDelivery sd : store.claim(Instant.MAX.minus(settings.lease()), Integer.MAX_VALUE, settings.lease(),
@@ -585,7 +690,6 @@ final class DeliveryEngine {
             ? "the publisher closed before the first attempt"
             : "the publisher closed while the delivery waited for retry " + (sd.attempts() + 1));
         end(d, null, null, a);
-        abandoned.add(a);
       }
     }
     // Attempts in flight (or queued behind their endpoint's limit) get until the deadline.
@@ -605,14 +709,11 @@ final class DeliveryEngine {
       Delivery d = inFlight.get(i);
       if (!watch.get(i).isDone()) {
         String reason = "the publisher closed before attempt " + d.attempts + " finished (shutdown timeout "
-            + timeout + ")" + (store.durable() ? "; it stays in " + store + " and is retried after its lease" : "");
+            + timeout + ")" + (store.durable() ? "; it stays in " + store + " and will be attempted again" : "");
         end(d, null, null, abandoned(d, reason));
       }
-      DeliveryOutcome o = watch.get(i).getNow(null);
-      if (o instanceof DeliveryOutcome.Abandoned a) {
-        abandoned.add(a);
-      }
     }
+    List<DeliveryOutcome.Abandoned> abandoned = List.copyOf(abandonedOnClose);
     if (ownsScheduler) {
       scheduler.shutdownNow();
     }
@@ -624,7 +725,7 @@ final class DeliveryEngine {
     if (!abandoned.isEmpty()) {
       log.warn("publisher closed with {} unfinished deliveries; they were reported as Abandoned", abandoned.size());
     }
-    return List.copyOf(abandoned);
+    return abandoned;
   }
 
   // ---- helpers ----
@@ -637,7 +738,9 @@ final class DeliveryEngine {
   private static void notify(Runnable call) {
     try {
       call.run();
-    } catch (RuntimeException e) {
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
       log.warn("a DeliveryListener threw; delivery goes on", e);
     }
   }

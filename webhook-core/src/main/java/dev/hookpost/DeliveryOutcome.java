@@ -80,18 +80,18 @@ public sealed interface DeliveryOutcome {
     }
   }
 
-  /** No attempt was made, e.g. because the subscription is disabled. */
-  record Skipped(String eventId, Subscription subscription, String reason) implements DeliveryOutcome {
+  /**
+   * No (further) attempt was made: the subscription is disabled or was removed, or it has too
+   * many deliveries pending already.
+   *
+   * @param attempts attempts made before it was skipped
+   */
+  record Skipped(String eventId, Subscription subscription, int attempts, String reason) implements DeliveryOutcome {
     /** @throws NullPointerException if a reference is null */
     public Skipped {
       Objects.requireNonNull(eventId, "eventId");
       Objects.requireNonNull(subscription, "subscription");
       Objects.requireNonNull(reason, "reason");
-    }
-
-    @Override
-    public int attempts() {
-      return 0;
     }
   }
 

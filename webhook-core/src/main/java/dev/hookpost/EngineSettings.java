@@ -7,6 +7,7 @@ record EngineSettings(
     int maxConcurrencyPerEndpoint,
     double rateLimitPerEndpoint,
     int maxPendingDeliveries,
+    int maxPendingPerSubscription,
     Duration blockWhenFull,
     int maxPayloadBytes,
     int disableAfterFailedDeliveries,

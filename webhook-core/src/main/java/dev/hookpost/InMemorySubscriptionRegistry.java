@@ -69,6 +69,9 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
     List<Subscription> next = new ArrayList<>(subscriptions);
     for (int i = 0; i < next.size(); i++) {
       if (next.get(i).id().equals(id)) {
+        if (next.get(i).enabled() == enabled) {
+          return false;
+        }
         next.set(i, next.get(i).withEnabled(enabled));
         publish(next);
         return true;

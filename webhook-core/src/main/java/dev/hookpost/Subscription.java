@@ -110,10 +110,13 @@ public final class Subscription {
     return signer;
   }
 
-  /** The endpoint for logs: without its query string, which may hold a token. */
+  /**
+   * The endpoint for logs: scheme, host and port only, because paths and queries of webhook URLs
+   * often hold tokens (e.g. {@code hooks.slack.com/services/T000/B000/XXXX}).
+   */
   String endpointForLogs() {
-    return endpoint.getRawQuery() == null ? endpoint.toString()
-        : endpoint.getScheme() + "://" + endpoint.getRawAuthority() + endpoint.getRawPath() + "?…";
+    return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort())
+        + (endpoint.getRawPath() == null || endpoint.getRawPath().length() <= 1 ? "" : "/…");
   }
 
   /** Never shows the secret. */
@@ -186,9 +189,11 @@ public final class Subscription {
     }
 
     /**
-     * Adds a header sent with every request, e.g. an API key the receiver expects. The
-     * {@code webhook-*}, {@code content-type}, {@code content-length}, {@code host},
-     * {@code transfer-encoding} and {@code connection} headers are the library's own.
+     * Adds a header sent with every request, e.g. an API key the receiver expects. Names starting
+     * {@code webhook-} or {@code proxy-}, and {@code content-type}, {@code content-length},
+     * {@code content-encoding}, {@code host}, {@code user-agent}, {@code transfer-encoding},
+     * {@code connection}, {@code te}, {@code trailer}, {@code upgrade} and {@code expect} are the
+     * library's own. Values are printable ASCII.
      */
     public Builder header(String name, String value) {
       if (name == null || !TOKEN.matcher(name).matches()) {
@@ -199,8 +204,9 @@ public final class Subscription {
         throw new IllegalArgumentException("header '" + name + "' is set by Hookpost itself (signature and"
             + " framing headers cannot be overridden); choose another name, e.g. 'X-" + name + "'");
       }
-      if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-        throw new IllegalArgumentException("header '" + name + "' needs a value without line breaks");
+      if (value == null || !value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c <= 0x7e))) {
+        throw new IllegalArgumentException("header '" + name + "' needs a value of printable ASCII (no line"
+            + " breaks, control or non-ASCII characters); encode other text, e.g. as base64");
       }
       this.headers.put(name.toLowerCase(Locale.ROOT), value);
       return this;
@@ -258,6 +264,9 @@ public final class Subscription {
       }
       if (uri.getHost() == null || uri.getHost().isEmpty()) {
         throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
+      }
+      if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65_535)) {
+        throw new IllegalArgumentException("endpoint port " + uri.getPort() + " is outside 1..65535" + fix);
       }
       if (uri.getRawFragment() != null) {
         throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has a #fragment, which"

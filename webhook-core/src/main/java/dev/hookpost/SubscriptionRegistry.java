@@ -32,8 +32,9 @@ public interface SubscriptionRegistry {
   boolean remove(String id);
 
   /**
-   * Enables or disables the subscription with {@code id}; returns whether there was one.
-   * Deliveries already scheduled for it keep going; new events to a disabled one are skipped.
+   * Enables or disables the subscription with {@code id}; returns whether that changed anything
+   * (false when there is no such subscription or it already was so). New events to a disabled
+   * subscription are skipped, and so are its pending retries when they fall due.
    */
   boolean setEnabled(String id, boolean enabled);
 

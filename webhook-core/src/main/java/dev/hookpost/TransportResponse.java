@@ -28,7 +28,9 @@ public record TransportResponse(int status, Map<String, List<String>> headers, S
       throw new IllegalArgumentException("status " + status + " is not an HTTP status (100..599)");
     }
     Objects.requireNonNull(headers, "headers");
-    headers = Map.copyOf(headers);
+    Map<String, List<String>> copy = new java.util.HashMap<>(headers.size() * 2);
+    headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    headers = Map.copyOf(copy);
     bodyExcerpt = bodyExcerpt == null ? ""
         : bodyExcerpt.length() > MAX_EXCERPT ? bodyExcerpt.substring(0, MAX_EXCERPT) : bodyExcerpt;
   }

@@ -22,8 +22,8 @@ public final class WebhookHeaders {
 
   /** Names an application may not set on a subscription, because the library owns them. */
   static final Set<String> RESERVED =
-      Set.of(ID, TIMESTAMP, SIGNATURE, CONTENT_TYPE, "content-length", "host",
-          "transfer-encoding", "connection");
+      Set.of(CONTENT_TYPE, USER_AGENT, "content-length", "content-encoding", "host", "transfer-encoding",
+          "connection", "te", "trailer", "upgrade", "expect", "keep-alive");
 
   /** The {@code user-agent} every request carries: {@code Hookpost/<version>}. */
   static final String USER_AGENT_VALUE = "Hookpost/" + version();
@@ -31,7 +31,8 @@ public final class WebhookHeaders {
   private WebhookHeaders() {}
 
   static boolean isReserved(String name) {
-    return RESERVED.contains(name.toLowerCase(Locale.ROOT));
+    String n = name.toLowerCase(Locale.ROOT);
+    return RESERVED.contains(n) || n.startsWith("webhook-") || n.startsWith("proxy-");
   }
 
   private static String version() {

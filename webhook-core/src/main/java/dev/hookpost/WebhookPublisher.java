@@ -122,7 +122,8 @@ public final class WebhookPublisher implements AutoCloseable {
    *   <li>clock: the system UTC clock; scheduler: two daemon threads owned by the publisher
    *   <li>shutdown timeout for {@link #close()}: 10 s
    *   <li>per endpoint URL: at most 8 attempts in flight, no rate limit
-   *   <li>at most 100,000 pending deliveries; {@code send} fails fast when full
+   *   <li>at most 100,000 pending deliveries, 10,000 per subscription; {@code send} fails fast when
+   *       full
    *   <li>largest serialized event: 1 MiB
    *   <li>a subscription is disabled after 5 days in which every delivery failed, or 1,000
    *       failed deliveries in a row, and at once when its endpoint answers 410 Gone
@@ -144,6 +145,7 @@ public final class WebhookPublisher implements AutoCloseable {
     private int maxConcurrencyPerEndpoint = 8;
     private double rateLimitPerEndpoint;
     private int maxPendingDeliveries = 100_000;
+    private int maxPendingPerSubscription = 10_000;
     private Duration blockWhenFull = Duration.ZERO;
     private int maxPayloadBytes = 1024 * 1024;
     private int disableAfterFailedDeliveries = 1_000;
@@ -230,6 +232,20 @@ public final class WebhookPublisher implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Bounds one subscription's pending deliveries, so that an endpoint that keeps failing cannot
+     * use up the room of all the others: past it, that subscription's new deliveries end at once as
+     * {@link DeliveryOutcome.Skipped} with the reason, while other subscriptions still get the
+     * event. Default 10,000; at least 1.
+     */
+    public Builder maxPendingPerSubscription(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPendingPerSubscription must be at least 1, was " + max);
+      }
+      this.maxPendingPerSubscription = max;
+      return this;
+    }
+
     /** Makes a full publisher's {@code send} wait up to {@code timeout} for room. Default zero: fail fast. */
     public Builder blockWhenFull(Duration timeout) {
       if (timeout == null || timeout.isNegative()) {
@@ -278,7 +294,7 @@ public final class WebhookPublisher implements AutoCloseable {
     }
 
     /** Reads subscriptions from {@code registry} instead, e.g. one backed by the application's database. */
-    public Builder subscriptions(SubscriptionRegistry registry) {
+    public Builder registry(SubscriptionRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }
@@ -329,7 +345,7 @@ public final class WebhookPublisher implements AutoCloseable {
      * Builds and starts the publisher.
      *
      * @throws IllegalArgumentException if no transport was set, or both {@link #subscription}
-     *     and {@link #subscriptions(SubscriptionRegistry)} were used
+     *     and {@link #registry(SubscriptionRegistry)} were used
      */
     public WebhookPublisher build() {
       if (transport == null) {
@@ -343,12 +359,13 @@ public final class WebhookPublisher implements AutoCloseable {
           source.add(s);
         }
       } else if (!subscriptions.isEmpty()) {
-        throw new IllegalArgumentException("use either .subscription(...) or .subscriptions(registry), not both;"
+        throw new IllegalArgumentException("use either .subscription(...) or .registry(registry), not both;"
             + " add the subscriptions to your registry instead");
       }
       DeliveryEngine engine = new DeliveryEngine(transport, source, retryPolicy, List.copyOf(listeners),
           codec == null ? EventCodec.jackson() : codec, clock, scheduler,
-          new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingDeliveries, blockWhenFull,
+          new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingDeliveries,
+              maxPendingPerSubscription, blockWhenFull,
               maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight),
           store == null ? DeliveryStore.inMemory() : store);
       return new WebhookPublisher(engine, shutdownTimeout);

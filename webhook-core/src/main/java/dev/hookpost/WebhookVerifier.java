@@ -110,11 +110,12 @@ public final class WebhookVerifier {
           "webhook-timestamp '" + Names.printable(webhookTimestamp) + "' is not Unix seconds");
     }
     long now = clock.instant().getEpochSecond();
-    if (timestamp < now - tolerance.toSeconds()) {
+    long window = Math.min(tolerance.toSeconds(), 100L * 365 * 24 * 3600); // no overflow for huge tolerances
+    if (timestamp < now - window) {
       throw new WebhookVerificationException(Reason.TIMESTAMP_TOO_OLD, "webhook-timestamp " + timestamp
           + " is " + (now - timestamp) + " s old, more than the tolerance of " + tolerance.toSeconds() + " s");
     }
-    if (timestamp > now + tolerance.toSeconds()) {
+    if (timestamp > now + window) {
       throw new WebhookVerificationException(Reason.TIMESTAMP_TOO_NEW, "webhook-timestamp " + timestamp
           + " is " + (timestamp - now) + " s in the future, more than the tolerance of "
           + tolerance.toSeconds() + " s");

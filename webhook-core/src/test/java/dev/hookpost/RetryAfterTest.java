@@ -25,6 +25,18 @@ class RetryAfterTest {
   }
 
   @Test
+  void readsTheObsoleteRfc850AndAsctimeDates() {
+    assertThat(RetryAfter.parse("Wednesday, 21-Oct-15 07:30:00 GMT", NOW)).isEqualTo(Duration.ofMinutes(2));
+    assertThat(RetryAfter.parse("Wed Oct 21 07:30:00 2015", NOW)).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void capsAHugeDelayAtADay() {
+    assertThat(RetryAfter.parse("99999999999999999999", NOW)).isEqualTo(Duration.ofDays(1));
+    assertThat(RetryAfter.parse("604800", NOW)).isEqualTo(Duration.ofDays(1));
+  }
+
+  @Test
   void ignoresGarbage() {
     assertThat(RetryAfter.parse("soon", NOW)).isNull();
     assertThat(RetryAfter.parse("-5", NOW)).isNull();

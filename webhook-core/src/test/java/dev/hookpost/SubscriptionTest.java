@@ -110,7 +110,36 @@ class SubscriptionTest {
   @Test
   void rejectsAHeaderValueWithALineBreak() {
     assertThatThrownBy(() -> valid().header("X-Api-Key", "a\r\nInjected: yes"))
-        .hasMessageContaining("needs a value without line breaks");
+        .hasMessageContaining("needs a value of printable ASCII (no line breaks");
+  }
+
+  @Test
+  void rejectsANonAsciiHeaderValueWithoutEchoingIt() {
+    assertThatThrownBy(() -> valid().header("X-Api-Key", "sk_live_51Hx\u00e9Secret"))
+        .hasMessageContaining("header 'X-Api-Key' needs a value of printable ASCII")
+        .hasMessageNotContaining("sk_live");
+  }
+
+  @Test
+  void rejectsAnyWebhookPrefixedOrFramingHeader() {
+    assertThatThrownBy(() -> valid().header("webhook-anything", "x")).hasMessageContaining("is set by Hookpost itself");
+    assertThatThrownBy(() -> valid().header("User-Agent", "x")).hasMessageContaining("is set by Hookpost itself");
+    assertThatThrownBy(() -> valid().header("Content-Encoding", "gzip")).hasMessageContaining("is set by Hookpost");
+    assertThatThrownBy(() -> valid().header("Proxy-Authorization", "x")).hasMessageContaining("is set by Hookpost");
+  }
+
+  @Test
+  void rejectsAPortOutsideTheValidRange() {
+    assertThatThrownBy(() -> valid().endpoint("https://example.com:99999/h").build())
+        .hasMessageContaining("endpoint port 99999 is outside 1..65535");
+  }
+
+  @Test
+  void logsOnlySchemeHostAndPortBecausePathsHoldTokens() {
+    Subscription s = valid().endpoint("https://hooks.slack.com/services/T000/B000/XXXXSECRET").build();
+
+    assertThat(s.endpointForLogs()).isEqualTo("https://hooks.slack.com/…");
+    assertThat(s.toString()).doesNotContain("XXXXSECRET");
   }
 
   @Test

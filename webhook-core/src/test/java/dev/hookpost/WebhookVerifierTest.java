@@ -149,6 +149,13 @@ class WebhookVerifierTest {
   }
 
   @Test
+  void aHugeToleranceDoesNotOverflowIntoRejectingEverything() {
+    WebhookVerifier lax = verifier.withTolerance(Duration.ofSeconds(Long.MAX_VALUE));
+
+    assertThatCode(() -> lax.verify(SPEC_ID, "" + SPEC_TIMESTAMP, SPEC_SIGNATURE, SPEC_BODY)).doesNotThrowAnyException();
+  }
+
+  @Test
   void rejectsANegativeTolerance() {
     assertThatThrownBy(() -> verifier.withTolerance(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tolerance");

@@ -90,14 +90,18 @@ public final class OkHttpTransport implements Transport {
     return new Builder();
   }
 
-  /** The client requests go through (redirects off, timeouts set). */
-  public OkHttpClient client() {
+  /** The client requests go through (redirects off, timeouts set, guarded DNS), for tests. */
+  OkHttpClient client() {
     return client;
   }
 
   @Override
   public CompletableFuture<TransportResponse> send(TransportRequest request) {
-    HttpUrl url = HttpUrl.get(request.endpoint().toString());
+    HttpUrl url = HttpUrl.parse(request.endpoint().toString());
+    if (url == null) {
+      return CompletableFuture.failedFuture(new EndpointRefusedException("refused endpoint of "
+          + request.endpoint().getScheme() + "://" + request.endpoint().getHost() + ": OkHttp cannot parse its URL"));
+    }
     if (httpsOnly && !url.isHttps()) {
       return CompletableFuture.failedFuture(new EndpointRefusedException("refused " + url.scheme() + "://"
           + url.host() + ": this transport is HTTPS-only; give the subscription an https:// endpoint"));
@@ -109,7 +113,12 @@ public final class OkHttpTransport implements Transport {
     }
     Request.Builder http = new Request.Builder().url(url);
     for (Map.Entry<String, String> h : request.headers().entrySet()) {
-      http.header(h.getKey(), h.getValue());
+      try {
+        http.header(h.getKey(), h.getValue());
+      } catch (IllegalArgumentException e) { // never echo the value: it may be a credential
+        return CompletableFuture.failedFuture(new EndpointRefusedException("refused header '" + h.getKey()
+            + "': OkHttp cannot send its value; use printable ASCII"));
+      }
     }
     http.post(RequestBody.create(request.body(), JSON));
     CompletableFuture<TransportResponse> result = new CompletableFuture<>();
@@ -153,6 +162,10 @@ public final class OkHttpTransport implements Transport {
     if (host.indexOf(':') >= 0) {
       guard.check(host, InetAddress.getByName(host)); // HttpUrl already validated the IPv6 literal
     } else if (host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+      if (hasLeadingZero(host)) {
+        throw new EndpointRefusedException("refused host " + host + ": a part with a leading zero is octal to some"
+            + " resolvers and decimal to Java; write the address without leading zeros");
+      }
       if (!isJavaIpv4Literal(host)) {
         // Java would send this to DNS, twice (here and in OkHttp): refuse rather than check one answer
         throw new EndpointRefusedException("refused host " + host + ": it is made of digits and dots but is not an"
@@ -160,6 +173,15 @@ public final class OkHttpTransport implements Transport {
       }
       guard.check(host, InetAddress.getByName(host));
     }
+  }
+
+  private static boolean hasLeadingZero(String host) {
+    for (String part : host.split("\\.", -1)) {
+      if (part.length() > 1 && part.charAt(0) == '0') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@link InetAddress#getByName} parses {@code host} as IPv4 without DNS: 1 to 4 decimal parts in range. */

@@ -169,6 +169,8 @@ class OkHttpTransportTest {
 
   @Test
   void failsWhenTlsIsSpokenToAPlainHttpPort() throws Exception {
+    transport = OkHttpTransport.builder().addressGuard(LOOPBACK).readTimeout(Duration.ofSeconds(1))
+        .callTimeout(Duration.ofSeconds(2)).build();
     server.enqueue(new MockResponse.Builder().code(204).build());
     TransportRequest tls = new TransportRequest(URI.create("https://127.0.0.1:" + server.getPort() + "/hooks"),
         Map.of(), new byte[0]);

@@ -23,9 +23,11 @@ final class DeliveryLog {
     }
     synchronized (this) {
       String id = firstValue(headers, "webhook-id");
+      String pathOnly = path.indexOf('?') < 0 ? path : path.substring(0, path.indexOf('?'));
       int attempt = 1;
-      for (ReceivedDelivery d : deliveries) {
-        if (id != null && id.equals(d.webhookId())) {
+      for (ReceivedDelivery d : deliveries) { // one id may go to several paths (fan-out): count per path
+        String other = d.path().indexOf('?') < 0 ? d.path() : d.path().substring(0, d.path().indexOf('?'));
+        if (id != null && id.equals(d.webhookId()) && pathOnly.equals(other)) {
           attempt++;
         }
       }

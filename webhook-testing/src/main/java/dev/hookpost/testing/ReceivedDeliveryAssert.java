@@ -123,11 +123,17 @@ public final class ReceivedDeliveryAssert extends AbstractAssert<ReceivedDeliver
       }
       return this;
     }
-    List<ReceivedDelivery> same = all.stream().filter(d -> d.webhookId().equals(actual.webhookId())).toList();
+    List<ReceivedDelivery> same = all.stream().filter(d -> d.webhookId().equals(actual.webhookId())
+        && pathOf(d).equals(pathOf(actual))).toList();
     if (same.size() != times + 1) {
       failWithMessage("expected webhook-id %s to be retried %d times (%d requests) but it arrived %d times%s",
           actual.webhookId(), times, times + 1, same.size(), DeliveryLog.describe(same));
     }
     return this;
+  }
+
+  private static String pathOf(ReceivedDelivery d) {
+    int q = d.path().indexOf('?');
+    return q < 0 ? d.path() : d.path().substring(0, q);
   }
 }
