@@ -71,7 +71,7 @@ final class Schema {
             + "lease_owner VARCHAR(255), "
             + "lease_until " + ts + ")",
         // claims and nextDue: due PENDING rows, earliest first
-        "CREATE INDEX IF NOT EXISTS " + prefix + "deliveries_due ON " + deliveries + " (state, next_attempt_at)",
+        "CREATE INDEX IF NOT EXISTS " + prefix + "deliveries_due ON " + deliveries + " (state, next_attempt_at, seq)",
         // the foreign key's lookups, and purging events left without deliveries
         "CREATE INDEX IF NOT EXISTS " + prefix + "deliveries_event ON " + deliveries + " (event_id)",
         // dead letters of one subscription, for find and requeue

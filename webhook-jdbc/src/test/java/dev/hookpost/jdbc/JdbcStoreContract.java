@@ -141,6 +141,18 @@ abstract class JdbcStoreContract extends DeliveryStoreContract {
         .hasMessageContaining("upgrade webhook-jdbc");
   }
 
+  @Test
+  void nextDueCountsADeliveryAgainOnceItsLeaseExpiredByTheStoresClock() {
+    enqueue("evt_1", T0);
+    store.claim(T0, 10, LEASE, "a");
+    clock.set(T0.plus(LEASE).minusMillis(1));
+    assertThat(store.nextDue()).as("lease live").isEmpty();
+
+    clock.set(T0.plus(LEASE));
+
+    assertThat(store.nextDue()).as("lease expired").contains(T0);
+  }
+
   // ---- what the database keeps ----
 
   @Test
