@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +40,8 @@ class PublisherOverJdbcStoreTest {
   /** Statuses the transport answers with, in order; 200 once they run out. */
   private final Queue<Integer> answers = new ConcurrentLinkedQueue<>();
   private final Queue<TransportRequest> sent = new ConcurrentLinkedQueue<>();
+  /** The publisher's threads, ours so the test can wait for them to stop before the database closes. */
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private WebhookPublisher publisher;
 
   @BeforeEach
@@ -54,6 +58,7 @@ class PublisherOverJdbcStoreTest {
     publisher = WebhookPublisher.builder()
         .transport(transport)
         .store(store)
+        .scheduler(scheduler)
         .pollInterval(Duration.ofMillis(20))
         .retryPolicy(RetryPolicy.fixedSchedule(Duration.ofMillis(50), Duration.ofMillis(50)))
         .subscription(Subscription.builder().id("shipping").endpoint("https://shipping.example.com/hooks")
@@ -64,6 +69,8 @@ class PublisherOverJdbcStoreTest {
   @AfterEach
   void stop() throws Exception {
     publisher.close();
+    scheduler.shutdownNow();
+    assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).as("publisher threads stopped").isTrue();
     keepOpen.close();
   }
 
