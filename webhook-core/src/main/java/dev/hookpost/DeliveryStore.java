@@ -33,7 +33,11 @@ public interface DeliveryStore {
    */
   List<StoredDelivery> claim(Instant now, int limit, Duration lease, String owner);
 
-  /** When the earliest pending delivery falls due (lease expiry included), if any is pending. */
+  /**
+   * When the earliest pending delivery not under a live lease falls due, if any. One whose lease
+   * expired may count from then on, or only once a claim took it back (the in-memory store); the
+   * engine polls durable stores, so it is claimed either way.
+   */
   Optional<Instant> nextDue();
 
   /**

@@ -1,0 +1,772 @@
+package dev.hookpost.jdbc;
+
+import dev.hookpost.AttemptRecord;
+import dev.hookpost.DeliveryQuery;
+import dev.hookpost.DeliveryState;
+import dev.hookpost.StoredDelivery;
+import dev.hookpost.TransactionalDeliveryStore;
+import dev.hookpost.WebhookException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * A durable {@link dev.hookpost.DeliveryStore} in a database reached through a
+ * {@link DataSource}: deliveries survive a crash, several publisher instances can share them on
+ * PostgreSQL, and {@link #enqueue(Connection, String, String, byte[], List, Instant)} joins the
+ * application's own transaction (a transactional outbox).
+ *
+ * <pre>{@code
+ * JdbcDeliveryStore store = JdbcDeliveryStore.create(dataSource);
+ * WebhookPublisher publisher = WebhookPublisher.builder().store(store)...build();
+ * // in the application's transaction:
+ * publisher.send(Event.of("order.created", order), connection);
+ * }</pre>
+ *
+ * <p>Supported databases, detected from the connection's metadata:
+ * <ul>
+ *   <li>H2 2.x, typically file-backed ({@code jdbc:h2:file:...}): a single publisher instance.
+ *       Claims lock rows with {@code SELECT ... FOR UPDATE} inside a transaction.
+ *   <li>PostgreSQL 10 or later: any number of instances. A claim is one
+ *       {@code UPDATE ... FOR UPDATE SKIP LOCKED} statement, so concurrent claimers never wait for
+ *       each other and never get the same delivery while its lease lasts.
+ * </ul>
+ *
+ * <p>Defaults: tables named {@code hookpost_events}, {@code hookpost_deliveries},
+ * {@code hookpost_attempts} and {@code hookpost_schema_version} in the connection's default
+ * schema, created or migrated when the store is created; the system UTC clock.
+ *
+ * <p>Times are stored as {@code TIMESTAMP WITH TIME ZONE}, to the millisecond. Leases compare
+ * instants from the claimers' clocks, so instances sharing a database need synchronized clocks
+ * (a skew shortens or lengthens leases by as much). Delivered and skipped deliveries stay in the
+ * tables, queryable, until {@link #purge(Instant)}; an event id that is stored, in any state,
+ * is not enqueued again until then.
+ *
+ * <p>Thread-safe: every call borrows its own connection from the {@code DataSource} (use a
+ * pooled one in production) and holds it only for that call.
+ */
+public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,29}");
+  private static final Set<DeliveryState> DEAD = EnumSet.of(DeliveryState.FAILED, DeliveryState.REJECTED);
+  private static final int IN_LIST_CHUNK = 500;
+  private static final String COLUMNS = "delivery_id, event_id, subscription_id, state, attempts, created_at,"
+      + " first_attempt_at, next_attempt_at, last_status, last_error, updated_at, seq";
+
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  private final Schema schema;
+  private final Clock clock;
+  /** H2 claims of this store run one at a time, so its own threads never wait on each other's row locks. */
+  private final ReentrantLock h2Claims = new ReentrantLock();
+
+  private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.schema = schema;
+    this.clock = clock;
+  }
+
+  /**
+   * Creates a store over {@code dataSource} with the default table prefix {@code hookpost_},
+   * creating or migrating its tables first.
+   *
+   * @throws IllegalArgumentException if the database is neither H2 2.x nor PostgreSQL 10+
+   * @throws WebhookException if the database cannot be reached or the tables cannot be created
+   */
+  public static JdbcDeliveryStore create(DataSource dataSource) {
+    return builder(dataSource).build();
+  }
+
+  /** Starts configuring a store over {@code dataSource}; see {@link Builder} for the settings. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+  }
+
+  /**
+   * Configures a {@link JdbcDeliveryStore}. Defaults: table prefix {@code hookpost_}, the system
+   * UTC clock. Not thread-safe.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String tablePrefix = "hookpost_";
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * Names the tables {@code prefix + "events"} and so on, e.g. to keep two publishers' tables
+     * apart in one schema. Unquoted, so case-insensitive. Default {@code hookpost_}.
+     *
+     * @throws IllegalArgumentException unless 1 to 30 letters, digits or '_', not starting with a digit
+     */
+    public Builder tablePrefix(String prefix) {
+      if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+        throw new IllegalArgumentException("tablePrefix must be 1 to 30 characters of [A-Za-z0-9_], not starting"
+            + " with a digit (e.g. \"hookpost_\"), was " + (prefix == null ? "null" : "\"" + prefix + "\""));
+      }
+      this.tablePrefix = prefix;
+      return this;
+    }
+
+    /**
+     * The clock for times the store takes itself: whether a lease is still live in
+     * {@link JdbcDeliveryStore#nextDue()}, and when a change without an attempt happened. Pass the
+     * publisher's clock when it is not the system's. Default {@link Clock#systemUTC()}.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Detects the database, creates or migrates the tables, and returns the store. Safe when
+     * several processes do it at once on PostgreSQL.
+     *
+     * @throws IllegalArgumentException if the database is neither H2 2.x nor PostgreSQL 10+
+     * @throws WebhookException if the database cannot be reached, the tables cannot be created,
+     *     or they are at a newer schema version than this library knows
+     */
+    public JdbcDeliveryStore build() {
+      Schema schema = new Schema(tablePrefix);
+      try (Connection c = dataSource.getConnection()) {
+        DatabaseMetaData meta = c.getMetaData();
+        String product = meta.getDatabaseProductName();
+        Dialect dialect = Dialect.of(product);
+        if (dialect == null) {
+          throw new IllegalArgumentException("JdbcDeliveryStore supports H2 2.x and PostgreSQL 10 or later; the"
+              + " DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
+        }
+        if (meta.getDatabaseMajorVersion() < dialect.minMajorVersion) {
+          throw new IllegalArgumentException("JdbcDeliveryStore needs " + dialect + " " + dialect.minMajorVersion
+              + " or later; the DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
+        }
+        schema.migrate(c, dialect, clock.instant());
+        return new JdbcDeliveryStore(dataSource, dialect, schema, clock);
+      } catch (SQLException e) {
+        throw new WebhookException("JdbcDeliveryStore could not create or migrate its tables " + tablePrefix
+            + "*: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  // ---- enqueue ----
+
+  /**
+   * {@inheritDoc} Runs in its own transaction on a connection of its own.
+   *
+   * @throws WebhookException if the database fails (nothing was stored)
+   */
+  @Override
+  public void enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+      Instant dueAt) {
+    checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
+    if (subscriptionIds.isEmpty()) {
+      return;
+    }
+    transaction("enqueue event " + eventId, c -> {
+      insert(c, eventId, eventType, payload, subscriptionIds, dueAt);
+      return null;
+    });
+  }
+
+  /**
+   * {@inheritDoc} The connection must reach the same database and tables as this store's
+   * {@code DataSource} and have auto-commit off.
+   *
+   * @throws IllegalArgumentException if {@code connection} is in auto-commit mode (there would be
+   *     no transaction to join)
+   */
+  @Override
+  public void enqueue(Connection connection, String eventId, String eventType, byte[] payload,
+      List<String> subscriptionIds, Instant dueAt) {
+    Objects.requireNonNull(connection, "connection");
+    checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
+    try {
+      if (connection.getAutoCommit()) {
+        throw new IllegalArgumentException("the connection is in auto-commit mode, so event " + eventId
+            + " would not join a transaction; call connection.setAutoCommit(false) before the business change");
+      }
+      if (!subscriptionIds.isEmpty()) {
+        insert(connection, eventId, eventType, payload, subscriptionIds, dueAt);
+      }
+    } catch (SQLException e) {
+      throw failure("enqueue event " + eventId + " in the caller's transaction", e);
+    }
+  }
+
+  private static void checkEnqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+      Instant dueAt) {
+    Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(eventType, "eventType");
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(subscriptionIds, "subscriptionIds");
+    Objects.requireNonNull(dueAt, "dueAt");
+    for (String s : subscriptionIds) {
+      Objects.requireNonNull(s, "subscriptionIds must not contain null");
+    }
+  }
+
+  private void insert(Connection c, String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+      Instant dueAt) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(dialect.insertEventIfAbsent(schema.events))) {
+      ps.setString(1, eventId);
+      ps.setString(2, eventType);
+      ps.setBytes(3, payload);
+      Params.setInstant(ps, 4, dueAt);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(dialect.insertDeliveryIfAbsent(schema.deliveries))) {
+      for (String sub : new LinkedHashSet<>(subscriptionIds)) {
+        ps.setString(1, StoredDelivery.idOf(eventId, sub));
+        ps.setString(2, eventId);
+        ps.setString(3, sub);
+        Params.setInstant(ps, 4, dueAt);
+        Params.setInstant(ps, 5, dueAt);
+        Params.setInstant(ps, 6, dueAt);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  // ---- claims ----
+
+  /**
+   * {@inheritDoc} A delivery this owner already holds is returned again with its lease renewed
+   * only once that lease has expired.
+   *
+   * @throws IllegalArgumentException if {@code limit} is below 1 or {@code lease} is not positive
+   * @throws WebhookException if the database fails (nothing was claimed)
+   */
+  @Override
+  public List<StoredDelivery> claim(Instant now, int limit, Duration lease, String owner) {
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(owner, "owner");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    if (lease == null || lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("lease must be positive, was " + lease);
+    }
+    Instant until = now.plus(lease);
+    if (dialect == Dialect.POSTGRESQL) {
+      return transaction("claim deliveries", c -> withEvents(c, claimPostgres(c, now, limit, until, owner)));
+    }
+    h2Claims.lock();
+    try {
+      return transaction("claim deliveries", c -> withEvents(c, claimH2(c, now, limit, until, owner)));
+    } finally {
+      h2Claims.unlock();
+    }
+  }
+
+  /** One statement: lock due rows nobody else has locked, lease them, return them. */
+  private List<Row> claimPostgres(Connection c, Instant now, int limit, Instant until, String owner)
+      throws SQLException {
+    String sql = "WITH due AS (SELECT delivery_id FROM " + schema.deliveries
+        + " WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
+        + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+        + " UPDATE " + schema.deliveries + " d SET lease_owner = ?, lease_until = ? FROM due"
+        + " WHERE d.delivery_id = due.delivery_id RETURNING " + qualified("d");
+    List<Row> rows = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      Params.setInstant(ps, 1, now);
+      Params.setInstant(ps, 2, now);
+      ps.setInt(3, limit);
+      ps.setString(4, owner);
+      Params.setInstant(ps, 5, until);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(Row.of(rs));
+        }
+      }
+    }
+    rows.sort(Row.BY_DUE); // RETURNING keeps no order
+    return rows;
+  }
+
+  /**
+   * Locks due rows with {@code SELECT ... FOR UPDATE}, then leases each unless its lease changed
+   * meanwhile (another store on the same database), in one transaction.
+   */
+  private List<Row> claimH2(Connection c, Instant now, int limit, Instant until, String owner) throws SQLException {
+    String select = "SELECT " + COLUMNS + " FROM " + schema.deliveries
+        + " WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
+        + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE";
+    List<Row> due = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(select)) {
+      Params.setInstant(ps, 1, now);
+      Params.setInstant(ps, 2, now);
+      ps.setInt(3, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          due.add(Row.of(rs));
+        }
+      }
+    }
+    if (due.isEmpty()) {
+      return due;
+    }
+    String update = "UPDATE " + schema.deliveries + " SET lease_owner = ?, lease_until = ? WHERE delivery_id = ?"
+        + " AND state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
+    int[] counts;
+    try (PreparedStatement ps = c.prepareStatement(update)) {
+      for (Row r : due) {
+        ps.setString(1, owner);
+        Params.setInstant(ps, 2, until);
+        ps.setString(3, r.deliveryId);
+        Params.setInstant(ps, 4, now);
+        ps.addBatch();
+      }
+      counts = ps.executeBatch();
+    }
+    List<Row> leased = new ArrayList<>(due.size());
+    for (int i = 0; i < due.size(); i++) {
+      if (counts[i] != 0) {
+        leased.add(due.get(i));
+      }
+    }
+    return leased;
+  }
+
+  /**
+   * {@inheritDoc} A lease counts as live while it ends after this store's clock (the system clock
+   * unless {@link Builder#clock} set another); deliveries under a live lease are left out.
+   *
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public Optional<Instant> nextDue() {
+    String sql = "SELECT MIN(next_attempt_at) AS next_due FROM " + schema.deliveries
+        + " WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
+    return read("find the next due delivery", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        Params.setInstant(ps, 1, clock.instant());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.ofNullable(Params.getInstant(rs, "next_due")) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  // ---- recording attempts ----
+
+  /**
+   * {@inheritDoc} With {@code attempt} null it only releases the lease and reschedules; the
+   * attempt count stays.
+   *
+   * @throws WebhookException if the database fails (nothing changed)
+   */
+  @Override
+  public boolean retry(String deliveryId, String owner, AttemptRecord attempt, Instant firstAttemptAt,
+      Instant nextAttemptAt) {
+    Objects.requireNonNull(deliveryId, "deliveryId");
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+    String sql = "UPDATE " + schema.deliveries + " SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL,"
+        + " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ?"
+        + (attempt != null ? ", attempts = ?, last_status = ?, last_error = ?" : "")
+        + " WHERE delivery_id = ? AND lease_owner = ? AND state = 'PENDING'";
+    Instant updated = attempt != null ? endOf(attempt) : clock.instant();
+    return transaction("record a retry of " + deliveryId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        int i = 1;
+        Params.setInstant(ps, i++, nextAttemptAt);
+        Params.setInstant(ps, i++, firstAttemptAt);
+        Params.setInstant(ps, i++, updated);
+        if (attempt != null) {
+          ps.setInt(i++, attempt.number());
+          ps.setInt(i++, attempt.status());
+          Params.setText(ps, i++, Params.clip(attempt.error()));
+        }
+        ps.setString(i++, deliveryId);
+        ps.setString(i, owner);
+        if (ps.executeUpdate() == 0) {
+          return false;
+        }
+      }
+      if (attempt != null) {
+        insertAttempt(c, deliveryId, attempt);
+      }
+      return true;
+    });
+  }
+
+  /**
+   * {@inheritDoc} The delivery stays in the tables, queryable with {@link #find}, until
+   * {@link #purge}. {@code reason}, when given, becomes its last error.
+   *
+   * @throws IllegalArgumentException if {@code state} is {@link DeliveryState#PENDING}
+   * @throws WebhookException if the database fails (nothing changed)
+   */
+  @Override
+  public boolean finish(String deliveryId, String owner, DeliveryState state, AttemptRecord attempt,
+      Instant firstAttemptAt, String reason) {
+    Objects.requireNonNull(deliveryId, "deliveryId");
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(state, "state");
+    if (state == DeliveryState.PENDING) {
+      throw new IllegalArgumentException("finish needs a final state, not PENDING; use retry to reschedule");
+    }
+    String lastError = reason != null ? reason : attempt != null ? attempt.error() : null;
+    boolean setError = attempt != null || reason != null;
+    String sql = "UPDATE " + schema.deliveries + " SET state = ?, lease_owner = NULL, lease_until = NULL,"
+        + " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ?"
+        + (attempt != null ? ", attempts = ?, last_status = ?" : "")
+        + (setError ? ", last_error = ?" : "")
+        + " WHERE delivery_id = ? AND lease_owner = ? AND state = 'PENDING'";
+    Instant updated = attempt != null ? endOf(attempt) : clock.instant();
+    return transaction("record the end of " + deliveryId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        int i = 1;
+        ps.setString(i++, state.name());
+        Params.setInstant(ps, i++, firstAttemptAt);
+        Params.setInstant(ps, i++, updated);
+        if (attempt != null) {
+          ps.setInt(i++, attempt.number());
+          ps.setInt(i++, attempt.status());
+        }
+        if (setError) {
+          Params.setText(ps, i++, Params.clip(lastError));
+        }
+        ps.setString(i++, deliveryId);
+        ps.setString(i, owner);
+        if (ps.executeUpdate() == 0) {
+          return false;
+        }
+      }
+      if (attempt != null) {
+        insertAttempt(c, deliveryId, attempt);
+      }
+      return true;
+    });
+  }
+
+  private void insertAttempt(Connection c, String deliveryId, AttemptRecord a) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.attempts
+        + " (delivery_id, number, started_at, duration_ms, status, error) VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, deliveryId);
+      ps.setInt(2, a.number());
+      Params.setInstant(ps, 3, a.startedAt());
+      ps.setLong(4, a.duration().toMillis());
+      ps.setInt(5, a.status());
+      Params.setText(ps, 6, Params.clip(a.error()));
+      ps.executeUpdate();
+    }
+  }
+
+  private static Instant endOf(AttemptRecord a) {
+    return a.startedAt().plus(a.duration());
+  }
+
+  // ---- inspecting and replaying ----
+
+  /**
+   * {@inheritDoc} Oldest enqueued first.
+   *
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public List<StoredDelivery> find(DeliveryQuery query) {
+    Objects.requireNonNull(query, "query");
+    List<Object> params = new ArrayList<>();
+    String sql = "SELECT " + COLUMNS + " FROM " + schema.deliveries + " WHERE " + filter(query, query.states(), params)
+        + " ORDER BY created_at, seq LIMIT ?";
+    params.add(query.limit());
+    return read("find deliveries", c -> {
+      List<Row> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, params);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(Row.of(rs));
+          }
+        }
+      }
+      return withEvents(c, rows);
+    });
+  }
+
+  /**
+   * {@inheritDoc} Empty for an unknown id. Attempts are kept until {@link #purge} removes them.
+   *
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public List<AttemptRecord> history(String deliveryId) {
+    Objects.requireNonNull(deliveryId, "deliveryId");
+    String sql = "SELECT number, started_at, duration_ms, status, error FROM " + schema.attempts
+        + " WHERE delivery_id = ? ORDER BY started_at, attempt_id";
+    return read("read the history of " + deliveryId, c -> {
+      List<AttemptRecord> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, deliveryId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new AttemptRecord(rs.getInt("number"), Params.getInstant(rs, "started_at"),
+                Duration.ofMillis(rs.getLong("duration_ms")), rs.getInt("status"), rs.getString("error")));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * {@inheritDoc} Only dead letters ({@link DeliveryState#FAILED}, {@link DeliveryState#REJECTED})
+   * among the query's states are requeued, oldest first up to the query's limit; their last
+   * status and error are kept until the next attempt.
+   *
+   * @throws WebhookException if the database fails (nothing was requeued)
+   */
+  @Override
+  public int requeue(DeliveryQuery query, Instant dueAt) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(dueAt, "dueAt");
+    Set<DeliveryState> states = EnumSet.noneOf(DeliveryState.class);
+    states.addAll(query.states());
+    states.retainAll(DEAD);
+    if (states.isEmpty()) {
+      return 0;
+    }
+    List<Object> params = new ArrayList<>();
+    params.add(dueAt);
+    params.add(dueAt);
+    String sql = "UPDATE " + schema.deliveries + " SET state = 'PENDING', attempts = 0, first_attempt_at = NULL,"
+        + " next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE "
+        + inStates(states, params) + " AND delivery_id IN (SELECT delivery_id FROM " + schema.deliveries
+        + " WHERE " + filter(query, states, params) + " ORDER BY created_at, seq LIMIT ?)";
+    params.add(query.limit());
+    return transaction("requeue deliveries", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, params);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  /**
+   * {@inheritDoc} Deletes the attempts that started before {@code olderThan}, the deliveries not
+   * pending that last changed before it (with their history), and the events left without
+   * deliveries, in one transaction.
+   *
+   * @throws WebhookException if the database fails (nothing was deleted)
+   */
+  @Override
+  public int purge(Instant olderThan) {
+    Objects.requireNonNull(olderThan, "olderThan");
+    return transaction("purge deliveries older than " + olderThan, c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.attempts + " WHERE started_at < ?")) {
+        Params.setInstant(ps, 1, olderThan);
+        ps.executeUpdate();
+      }
+      int deleted;
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.deliveries
+          + " WHERE state <> 'PENDING' AND updated_at < ?")) {
+        Params.setInstant(ps, 1, olderThan);
+        deleted = ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.events + " WHERE created_at < ?"
+          + " AND NOT EXISTS (SELECT 1 FROM " + schema.deliveries + " d WHERE d.event_id = "
+          + schema.events + ".event_id)")) {
+        Params.setInstant(ps, 1, olderThan);
+        ps.executeUpdate();
+      }
+      return deleted;
+    });
+  }
+
+  /** Always true: deliveries live in the database. */
+  @Override
+  public boolean durable() {
+    return true;
+  }
+
+  /** Names the database kind and the table prefix, e.g. {@code JdbcDeliveryStore[PostgreSQL, hookpost_*]}. */
+  @Override
+  public String toString() {
+    return "JdbcDeliveryStore[" + dialect + ", " + schema.prefix + "*]";
+  }
+
+  // ---- helpers ----
+
+  private static String filter(DeliveryQuery q, Set<DeliveryState> states, List<Object> params) {
+    StringBuilder sb = new StringBuilder(inStates(states, params));
+    if (q.subscriptionId() != null) {
+      sb.append(" AND subscription_id = ?");
+      params.add(q.subscriptionId());
+    }
+    if (q.createdFrom() != null) {
+      sb.append(" AND created_at >= ?");
+      params.add(q.createdFrom());
+    }
+    if (q.createdBefore() != null) {
+      sb.append(" AND created_at < ?");
+      params.add(q.createdBefore());
+    }
+    return sb.toString();
+  }
+
+  private static String inStates(Set<DeliveryState> states, List<Object> params) {
+    StringBuilder sb = new StringBuilder("state IN (");
+    String sep = "";
+    for (DeliveryState s : states) {
+      sb.append(sep).append('?');
+      params.add(s.name());
+      sep = ", ";
+    }
+    return sb.append(')').toString();
+  }
+
+  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      Object p = params.get(i);
+      if (p instanceof Instant t) {
+        Params.setInstant(ps, i + 1, t);
+      } else if (p instanceof Integer n) {
+        ps.setInt(i + 1, n);
+      } else {
+        ps.setString(i + 1, (String) p);
+      }
+    }
+  }
+
+  private static String qualified(String alias) {
+    StringBuilder sb = new StringBuilder();
+    for (String col : COLUMNS.split(", ")) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(alias).append('.').append(col);
+    }
+    return sb.toString();
+  }
+
+  /** Turns rows into deliveries with their event's type and payload, one byte array per event. */
+  private List<StoredDelivery> withEvents(Connection c, List<Row> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (Row r : rows) {
+      ids.add(r.eventId);
+    }
+    Map<String, EventRow> events = loadEvents(c, ids);
+    List<StoredDelivery> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      EventRow e = events.get(r.eventId);
+      if (e == null) {
+        throw new SQLException("delivery " + r.deliveryId + " refers to event " + r.eventId + ", which is missing");
+      }
+      out.add(new StoredDelivery(r.deliveryId, r.eventId, e.type, e.payload, r.subscriptionId, r.state, r.attempts,
+          r.createdAt, r.firstAttemptAt, r.nextAttemptAt, r.lastStatus, r.lastError, r.updatedAt));
+    }
+    return out;
+  }
+
+  private Map<String, EventRow> loadEvents(Connection c, Collection<String> ids) throws SQLException {
+    Map<String, EventRow> out = new HashMap<>();
+    List<String> all = new ArrayList<>(ids);
+    for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_CHUNK));
+      String sql = "SELECT event_id, event_type, payload FROM " + schema.events + " WHERE event_id IN ("
+          + "?, ".repeat(chunk.size() - 1) + "?)";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), new EventRow(rs.getString(2), rs.getBytes(3)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in a transaction of its own: committed if it returns, rolled back if it throws. */
+  private <T> T transaction(String operation, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      if (autoCommit) {
+        c.setAutoCommit(false);
+      }
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
+        throw e;
+      } finally {
+        if (autoCommit) {
+          try {
+            c.setAutoCommit(true);
+          } catch (SQLException ignored) {
+            // the connection is going back to its pool or closing; the outcome above stands
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  /** Runs a read-only {@code work} on a connection of its own, in auto-commit mode. */
+  private <T> T read(String operation, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  private WebhookException failure(String operation, SQLException e) {
+    return new WebhookException(this + " could not " + operation + ": " + e.getMessage(), e);
+  }
+
+  private record EventRow(String type, byte[] payload) {}
+
+  /** A deliveries row, before its event's type and payload are joined in. */
+  private record Row(String deliveryId, String eventId, String subscriptionId, DeliveryState state, int attempts,
+      Instant createdAt, Instant firstAttemptAt, Instant nextAttemptAt, int lastStatus, String lastError,
+      Instant updatedAt, long seq) {
+    static final Comparator<Row> BY_DUE = Comparator.comparing(Row::nextAttemptAt).thenComparingLong(Row::seq);
+
+    static Row of(ResultSet rs) throws SQLException {
+      return new Row(rs.getString("delivery_id"), rs.getString("event_id"), rs.getString("subscription_id"),
+          DeliveryState.valueOf(rs.getString("state")), rs.getInt("attempts"), Params.getInstant(rs, "created_at"),
+          Params.getInstant(rs, "first_attempt_at"), Params.getInstant(rs, "next_attempt_at"),
+          rs.getInt("last_status"), rs.getString("last_error"), Params.getInstant(rs, "updated_at"),
+          rs.getLong("seq"));
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package dev.hookpost.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hookpost.DeliveryQuery;
+import dev.hookpost.DeliveryState;
+import dev.hookpost.DeliveryStore;
+import dev.hookpost.StoredDelivery;
+import dev.hookpost.WebhookException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a {@link JdbcDeliveryStore} adds to the {@link DeliveryStoreContract}: the transactional
+ * outbox, the schema it manages, and what it keeps that the in-memory store drops.
+ */
+abstract class JdbcStoreContract extends DeliveryStoreContract {
+
+  /** The database the store under test uses. */
+  abstract DataSource dataSource();
+
+  /** The table prefix the store under test uses. */
+  abstract String prefix();
+
+  JdbcDeliveryStore jdbc() {
+    return (JdbcDeliveryStore) store;
+  }
+
+  @Override
+  final DeliveryStore newStore(MutableClock clock) throws Exception {
+    return JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
+  }
+
+  // ---- the transactional outbox ----
+
+  @Test
+  void transactionalEnqueueIsInvisibleToClaimsUntilCommit() throws SQLException {
+    try (Connection c = dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      jdbc().enqueue(c, "evt_1", TYPE, bytes("{}"), List.of("shipping"), T0);
+
+      assertThat(store.claim(T0, 10, LEASE, "a")).as("before commit").isEmpty();
+      assertThat(store.nextDue()).as("before commit").isEmpty();
+
+      c.commit();
+    }
+    assertThat(ids(store.claim(T0, 10, LEASE, "a"))).as("after commit").containsExactly("evt_1/shipping");
+  }
+
+  @Test
+  void transactionalEnqueueIsGoneAfterRollback() throws SQLException {
+    try (Connection c = dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      jdbc().enqueue(c, "evt_1", TYPE, bytes("{}"), List.of("shipping", "billing"), T0);
+      c.rollback();
+    }
+
+    assertThat(store.claim(T0, 10, LEASE, "a")).isEmpty();
+    assertThat(store.find(DeliveryQuery.inState(DeliveryState.PENDING))).isEmpty();
+    assertThat(count(prefix() + "events")).isZero();
+  }
+
+  @Test
+  void transactionalEnqueueCommitsOrRollsBackWithTheBusinessChange() throws SQLException {
+    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE " + prefix() + "orders (id VARCHAR(20) PRIMARY KEY)");
+      c.setAutoCommit(false);
+      s.execute("INSERT INTO " + prefix() + "orders VALUES ('A-1')");
+      jdbc().enqueue(c, "evt_1", TYPE, bytes("{}"), List.of("shipping"), T0);
+      c.commit();
+      s.execute("INSERT INTO " + prefix() + "orders VALUES ('A-2')");
+      jdbc().enqueue(c, "evt_2", TYPE, bytes("{}"), List.of("shipping"), T0);
+      c.rollback();
+    }
+
+    assertThat(count(prefix() + "orders")).isEqualTo(1);
+    assertThat(ids(store.claim(T0, 10, LEASE, "a"))).containsExactly("evt_1/shipping");
+  }
+
+  @Test
+  void transactionalEnqueueNeitherCommitsNorClosesTheConnection() throws SQLException {
+    try (Connection c = dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      jdbc().enqueue(c, "evt_1", TYPE, bytes("{}"), List.of("shipping"), T0);
+
+      assertThat(c.isClosed()).isFalse();
+      assertThat(c.getAutoCommit()).isFalse();
+      c.rollback();
+    }
+    assertThat(count(prefix() + "deliveries")).isZero();
+  }
+
+  @Test
+  void transactionalEnqueueRefusesAnAutoCommitConnection() throws SQLException {
+    try (Connection c = dataSource().getConnection()) {
+      c.setAutoCommit(true);
+
+      assertThatThrownBy(() -> jdbc().enqueue(c, "evt_1", TYPE, bytes("{}"), List.of("shipping"), T0))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("setAutoCommit(false)");
+    }
+    assertThat(count(prefix() + "events")).isZero();
+  }
+
+  // ---- the schema ----
+
+  @Test
+  void createTwiceOnTheSameDatabaseKeepsTheData() throws SQLException {
+    enqueue("evt_1", T0);
+
+    JdbcDeliveryStore again = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
+
+    assertThat(ids(again.claim(T0, 10, LEASE, "a"))).containsExactly("evt_1/shipping");
+    assertThat(count(prefix() + "schema_version")).isEqualTo(1);
+  }
+
+  @Test
+  void schemaVersionTableRecordsVersionOne() throws SQLException {
+    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version, description FROM " + prefix() + "schema_version")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+      assertThat(rs.getString(2)).isNotBlank();
+      assertThat(rs.next()).isFalse();
+    }
+  }
+
+  @Test
+  void createRefusesTablesAtANewerSchemaVersion() throws SQLException {
+    execute("INSERT INTO " + prefix() + "schema_version (version, description, applied_at)"
+        + " VALUES (99, 'from the future', CURRENT_TIMESTAMP)");
+
+    assertThatThrownBy(() -> JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).build())
+        .isInstanceOf(WebhookException.class).hasMessageContaining("schema version 99")
+        .hasMessageContaining("upgrade webhook-jdbc");
+  }
+
+  @Test
+  void nextDueCountsADeliveryAgainOnceItsLeaseExpiredByTheStoresClock() {
+    enqueue("evt_1", T0);
+    store.claim(T0, 10, LEASE, "a");
+    clock.set(T0.plus(LEASE).minusMillis(1));
+    assertThat(store.nextDue()).as("lease live").isEmpty();
+
+    clock.set(T0.plus(LEASE));
+
+    assertThat(store.nextDue()).as("lease expired").contains(T0);
+  }
+
+  // ---- what the database keeps ----
+
+  @Test
+  void deliveredDeliveriesStayQueryableUntilPurged() {
+    enqueue("evt_1", T0);
+    store.claim(T0, 10, LEASE, "a");
+    store.finish("evt_1/shipping", "a", DeliveryState.DELIVERED, attempt(1, T0, 204), T0, null);
+
+    StoredDelivery d = only(store.find(DeliveryQuery.inState(DeliveryState.DELIVERED)));
+    assertThat(d.lastStatus()).isEqualTo(204);
+    assertThat(d.lastError()).isNull();
+    assertThat(store.history("evt_1/shipping")).hasSize(1);
+
+    assertThat(store.purge(T0.plus(Duration.ofDays(1)))).isEqualTo(1);
+    assertThat(store.find(DeliveryQuery.inState(DeliveryState.DELIVERED))).isEmpty();
+  }
+
+  @Test
+  void purgeDeletesEventsLeftWithoutDeliveries() throws SQLException {
+    ended("evt_old", "shipping", T0, DeliveryState.FAILED);
+    enqueue("evt_pending", T0);
+
+    store.purge(T0.plus(Duration.ofDays(1)));
+
+    assertThat(count(prefix() + "events")).isEqualTo(1);
+    assertThat(count(prefix() + "attempts")).isZero();
+  }
+
+  @Test
+  void longErrorsAreClippedToFitTheColumn() {
+    enqueue("evt_1", T0);
+    store.claim(T0, 10, LEASE, "a");
+    String huge = "x".repeat(10_000) + "\0";
+
+    store.finish("evt_1/shipping", "a", DeliveryState.FAILED,
+        new dev.hookpost.AttemptRecord(1, T0, Duration.ZERO, 0, huge), T0, huge);
+
+    StoredDelivery d = only(store.find(DeliveryQuery.deadLetters()));
+    assertThat(d.lastError()).hasSize(Schema.MAX_ERROR_LENGTH).startsWith("xxx").endsWith("…");
+    assertThat(store.history("evt_1/shipping").get(0).error()).hasSize(Schema.MAX_ERROR_LENGTH);
+  }
+
+  @Test
+  void databaseFailureIsAWebhookExceptionNamingTheOperation() throws SQLException {
+    execute("DROP TABLE " + prefix() + "attempts");
+    execute("DROP TABLE " + prefix() + "deliveries");
+
+    assertThatThrownBy(() -> store.claim(T0, 10, LEASE, "a")).isInstanceOf(WebhookException.class)
+        .hasMessageContaining("could not claim deliveries").hasCauseInstanceOf(SQLException.class);
+  }
+
+  @Test
+  void isDurable() {
+    assertThat(store.durable()).isTrue();
+  }
+
+  // ---- helpers ----
+
+  long count(String table) throws SQLException {
+    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.hookpost.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookpost.StoredDelivery;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract against a real PostgreSQL server, started once for this class from the binaries
+ * Maven fetched; each test gets tables of its own through a unique prefix. Also what only
+ * PostgreSQL is for: several claimers and several migrating processes on one database.
+ */
+class PostgresDeliveryStoreTest extends JdbcStoreContract {
+  private static final AtomicInteger TABLES = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+  private static String version;
+
+  private final String prefix = "t" + TABLES.incrementAndGet() + "_";
+
+  @BeforeAll
+  static void startPostgres() throws IOException, SQLException {
+    postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30)).start();
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version()")) {
+      rs.next();
+      version = rs.getString(1);
+    }
+    System.out.println("PostgresDeliveryStoreTest runs against: " + version);
+  }
+
+  @AfterAll
+  static void stopPostgres() throws IOException {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Override
+  DataSource dataSource() {
+    return postgres.getPostgresDatabase();
+  }
+
+  @Override
+  String prefix() {
+    return prefix;
+  }
+
+  @Test
+  void theServerIsARealPostgres() {
+    assertThat(version).startsWith("PostgreSQL 14.");
+    assertThat(store).hasToString("JdbcDeliveryStore[PostgreSQL, " + prefix + "*]");
+  }
+
+  @Test
+  void twoConcurrentClaimersNeverGetTheSameDelivery() throws Exception {
+    try (Connection c = dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      for (int i = 0; i < 100; i++) {
+        jdbc().enqueue(c, "evt_" + i, TYPE, bytes("{}"), List.of("shipping", "billing", "audit"), T0.plusMillis(i));
+      }
+      c.commit();
+    }
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<List<String>>> claimers = new ArrayList<>();
+      for (String owner : List.of("instance-a", "instance-b")) {
+        claimers.add(pool.submit(claimUntilEmpty(owner, start)));
+      }
+      start.countDown();
+      List<String> a = claimers.get(0).get(30, TimeUnit.SECONDS);
+      List<String> b = claimers.get(1).get(30, TimeUnit.SECONDS);
+
+      System.out.println("concurrent claims: instance-a got " + a.size() + ", instance-b got " + b.size());
+      assertThat(a).doesNotHaveDuplicates().doesNotContainAnyElementsOf(b);
+      assertThat(b).doesNotHaveDuplicates();
+      assertThat(a.size() + b.size()).isEqualTo(300);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Callable<List<String>> claimUntilEmpty(String owner, CountDownLatch start) {
+    return () -> {
+      start.await();
+      List<String> mine = new ArrayList<>();
+      while (true) {
+        List<StoredDelivery> batch = store.claim(T0.plusSeconds(1), 7, LEASE, owner);
+        if (batch.isEmpty()) {
+          return mine;
+        }
+        mine.addAll(ids(batch));
+      }
+    };
+  }
+
+  @Test
+  void claimSkipsRowsLockedByAnotherTransaction() throws Exception {
+    enqueue("evt_1", T0);
+    enqueue("evt_2", T0.plusMillis(1));
+    try (Connection other = dataSource().getConnection(); Statement s = other.createStatement()) {
+      other.setAutoCommit(false);
+      s.executeQuery("SELECT delivery_id FROM " + prefix + "deliveries WHERE delivery_id = 'evt_1/shipping'"
+          + " FOR UPDATE").close();
+
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<List<StoredDelivery>> claim = pool.submit(() -> store.claim(T0.plusSeconds(1), 10, LEASE, "a"));
+        assertThat(ids(claim.get(5, TimeUnit.SECONDS))).as("claimed without waiting for the lock")
+            .containsExactly("evt_2/shipping");
+      } finally {
+        pool.shutdownNow();
+      }
+      other.rollback();
+    }
+    assertThat(ids(store.claim(T0.plusSeconds(1), 10, LEASE, "a"))).containsExactly("evt_1/shipping");
+  }
+
+  @Test
+  void processesCreatingTheStoreAtOnceMigrateOnce() throws Exception {
+    String fresh = prefix + "x_";
+    int n = 4;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<JdbcDeliveryStore>> creates = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        creates.add(pool.submit(() -> {
+          start.await();
+          return JdbcDeliveryStore.builder(dataSource()).tablePrefix(fresh).clock(clock).build();
+        }));
+      }
+      start.countDown();
+      Set<JdbcDeliveryStore> stores = new HashSet<>();
+      for (Future<JdbcDeliveryStore> f : creates) {
+        stores.add(f.get(30, TimeUnit.SECONDS));
+      }
+      assertThat(stores).hasSize(n);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(count(fresh + "schema_version")).isEqualTo(1);
+  }
+}
