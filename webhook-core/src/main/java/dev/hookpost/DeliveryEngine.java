@@ -185,10 +185,29 @@ final class DeliveryEngine {
       }
       if (!enabled.isEmpty()) {
         Instant now = clock.instant();
-        if (connection != null) {
-          ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, enabled, now);
-        } else {
-          store.enqueue(event.id(), event.type(), body, enabled, now); // idempotent for ids already pending
+        List<String> added = connection != null
+            ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, enabled, now)
+            : store.enqueue(event.id(), event.type(), body, enabled, now);
+        if (added.size() < enabled.size()) {
+          java.util.Set<String> addedSet = new java.util.HashSet<>(added);
+          for (java.util.Iterator<String> it = registered.iterator(); it.hasNext(); ) {
+            String id = it.next();
+            String subId = id.substring(event.id().length() + 1);
+            if (!addedSet.contains(subId)) { // stored before, maybe ended long ago: nothing will deliver it now
+              it.remove();
+              CompletableFuture<DeliveryOutcome> f = waiting.remove(id);
+              Subscription s = matching.stream().filter(m -> m.id().equals(subId)).findFirst().orElseThrow();
+              DeliveryOutcome dup = new DeliveryOutcome.Skipped(event.id(), s, 0, "event " + event.id()
+                  + " was enqueued for this subscription before (one delivery per event id and subscription);"
+                  + " send it with a new id, or requeue the stored delivery");
+              skipped.add(dup);
+              f.complete(dup);
+              if (bounded) {
+                pending.release(1);
+                held--;
+              }
+            }
+          }
         }
       }
     } catch (RuntimeException e) {

@@ -23,9 +23,11 @@ public interface DeliveryStore {
   /**
    * Stores an event's envelope once and one {@link DeliveryState#PENDING} delivery per
    * subscription, due at {@code dueAt}. Enqueuing the same event and subscription again changes
-   * nothing.
+   * nothing, whatever state the stored delivery is in.
+   *
+   * @return the subscription ids that got a new delivery (the others had one already)
    */
-  void enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds, Instant dueAt);
+  List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds, Instant dueAt);
 
   /**
    * Claims up to {@code limit} pending deliveries due at {@code now} whose lease is free or

@@ -73,8 +73,9 @@ final class InMemoryDeliveryStore implements DeliveryStore {
   private long seq;
 
   @Override
-  public synchronized void enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
-      Instant dueAt) {
+  public synchronized List<String> enqueue(String eventId, String eventType, byte[] payload,
+      List<String> subscriptionIds, Instant dueAt) {
+    List<String> added = new ArrayList<>(subscriptionIds.size());
     for (String sub : subscriptionIds) {
       String id = StoredDelivery.idOf(eventId, sub);
       if (byId.containsKey(id)) {
@@ -83,7 +84,9 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       Entry e = new Entry(id, eventId, eventType, payload, sub, dueAt, seq++);
       byId.put(id, e);
       due.add(e);
+      added.add(sub);
     }
+    return added;
   }
 
   @Override

@@ -15,8 +15,9 @@ public interface TransactionalDeliveryStore extends DeliveryStore {
    * Like {@link #enqueue(String, String, byte[], List, Instant)}, but with the caller's open
    * connection and inside its transaction; never commits, rolls back or closes it.
    *
+   * @return the subscription ids that got a new delivery (the others had one already)
    * @throws WebhookException if the statements fail (the caller's transaction should roll back)
    */
-  void enqueue(Connection connection, String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+  List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt);
 }

@@ -178,16 +178,13 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * @throws WebhookException if the database fails (nothing was stored)
    */
   @Override
-  public void enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+  public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt) {
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
     if (subscriptionIds.isEmpty()) {
-      return;
+      return List.of();
     }
-    transaction("enqueue event " + eventId, c -> {
-      insert(c, eventId, eventType, payload, subscriptionIds, dueAt);
-      return null;
-    });
+    return transaction("enqueue event " + eventId, c -> insert(c, eventId, eventType, payload, subscriptionIds, dueAt));
   }
 
   /**
@@ -198,7 +195,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    *     no transaction to join)
    */
   @Override
-  public void enqueue(Connection connection, String eventId, String eventType, byte[] payload,
+  public List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
       List<String> subscriptionIds, Instant dueAt) {
     Objects.requireNonNull(connection, "connection");
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
@@ -207,9 +204,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         throw new IllegalArgumentException("the connection is in auto-commit mode, so event " + eventId
             + " would not join a transaction; call connection.setAutoCommit(false) before the business change");
       }
-      if (!subscriptionIds.isEmpty()) {
-        insert(connection, eventId, eventType, payload, subscriptionIds, dueAt);
-      }
+      return subscriptionIds.isEmpty() ? List.of()
+          : insert(connection, eventId, eventType, payload, subscriptionIds, dueAt);
     } catch (SQLException e) {
       throw failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -227,8 +223,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
   }
 
-  private void insert(Connection c, String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
-      Instant dueAt) throws SQLException {
+  /** Inserts what is missing; returns the subscription ids whose delivery was new. */
+  private List<String> insert(Connection c, String eventId, String eventType, byte[] payload,
+      List<String> subscriptionIds, Instant dueAt) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(dialect.insertEventIfAbsent(schema.events))) {
       ps.setString(1, eventId);
       ps.setString(2, eventType);
@@ -236,8 +233,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       Params.setInstant(ps, 4, dueAt);
       ps.executeUpdate();
     }
+    List<String> subs = new java.util.ArrayList<>(new LinkedHashSet<>(subscriptionIds));
     try (PreparedStatement ps = c.prepareStatement(dialect.insertDeliveryIfAbsent(schema.deliveries))) {
-      for (String sub : new LinkedHashSet<>(subscriptionIds)) {
+      for (String sub : subs) {
         ps.setString(1, StoredDelivery.idOf(eventId, sub));
         ps.setString(2, eventId);
         ps.setString(3, sub);
@@ -246,7 +244,14 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         Params.setInstant(ps, 6, dueAt);
         ps.addBatch();
       }
-      ps.executeBatch();
+      int[] counts = ps.executeBatch();
+      List<String> added = new java.util.ArrayList<>(subs.size());
+      for (int i = 0; i < subs.size(); i++) {
+        if (counts[i] != 0) { // 1, or SUCCESS_NO_INFO from drivers that do not count
+          added.add(subs.get(i));
+        }
+      }
+      return added;
     }
   }
 

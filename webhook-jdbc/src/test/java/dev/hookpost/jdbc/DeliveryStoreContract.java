@@ -39,6 +39,13 @@ abstract class DeliveryStoreContract {
   // ---- enqueue and claim ----
 
   @Test
+  void enqueueReportsWhichSubscriptionsGotANewDelivery() {
+    assertThat(store.enqueue("evt_1", TYPE, bytes("{}"), List.of("shipping"), T0)).containsExactly("shipping");
+    assertThat(store.enqueue("evt_1", TYPE, bytes("{}"), List.of("shipping", "billing"), T0))
+        .containsExactly("billing");
+  }
+
+  @Test
   void enqueuedDeliveryIsClaimedWithItsPayloadIntact() {
     byte[] payload = new byte[256];
     for (int i = 0; i < payload.length; i++) {

@@ -131,6 +131,20 @@ class DeadLettersTest {
   }
 
   @Test
+  void reSendingAnEventThatWasAlreadyDeliveredSaysSoInsteadOfHanging() {
+    start(sub("shipping"));
+    Event e = Event.of("order.created", Map.of());
+    transport.respondWith(Answer.status(500), Answer.status(500));
+    publisher.send(e);
+    time.advance(Duration.ofSeconds(1)); // gave up: a dead letter
+
+    DeliveryOutcome again = publisher.send(e).outcomes().join().get(0);
+
+    assertThat(again).isInstanceOfSatisfying(DeliveryOutcome.Skipped.class,
+        s -> assertThat(s.reason()).contains("was enqueued for this subscription before"));
+  }
+
+  @Test
   void theSameEventSentTwiceWhilePendingIsDeliveredOnceToBothHandles() {
     transport.respondWith(Answer.status(503));
     start(sub("shipping"));
