@@ -22,6 +22,6 @@ public record AttemptRecord(int number, Instant startedAt, Duration duration, in
 
   static AttemptRecord of(Attempt a, Instant end) {
     return new AttemptRecord(a.number(), a.startedAt(), Duration.between(a.startedAt(), end),
-        a.status().orElse(0), a.error().map(e -> a.describe()).orElse(null));
+        a.status().orElse(0), a.error().map(e -> a.describe().intern()).orElse(null)); // errors repeat: share
   }
 }

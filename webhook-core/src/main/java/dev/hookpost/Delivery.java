@@ -14,6 +14,8 @@ final class Delivery {
   int attempts;
   Instant firstAttemptAt;
   boolean finished;
+  /** Its endpoint's queue, once submitted (for releasing the slot it takes). */
+  EndpointQueues.Queue queue;
 
   Delivery(StoredDelivery stored, Subscription subscription, RetryPolicy policy) {
     this.stored = stored;

@@ -20,7 +20,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -58,8 +57,8 @@ final class DeliveryEngine {
   /** Bounds deliveries held in memory; unused with a durable store, where the database is the buffer. */
   private final PendingLimit pending;
 
-  /** Futures of deliveries sent through this publisher, by delivery id, until they end. */
-  private final Map<String, CompletableFuture<DeliveryOutcome>> waiting = new ConcurrentHashMap<>();
+  /** Where the outcomes of deliveries sent through this publisher go, by delivery id, until they end. */
+  private final Map<DeliveryKey, Slot> waiting = new ConcurrentHashMap<>();
   /** Deliveries claimed by this publisher and not yet handed back to the store. */
   private final Map<String, Delivery> claimed = new ConcurrentHashMap<>();
   /** Pending deliveries sent through this publisher, per subscription id. */
@@ -127,108 +126,135 @@ final class DeliveryEngine {
           + " an id the receiver can fetch details with) or raise maxPayloadBytes");
     }
     List<Subscription> matching = registry.matching(event.type());
-    List<String> enabled = new ArrayList<>(matching.size());
-    for (Subscription s : matching) {
-      if (s.enabled()) {
-        enabled.add(s.id());
+    Outcomes outcomes = new Outcomes(matching.size());
+    // Deliveries this send may create: enabled, room in their backlog, not pending from an earlier send.
+    List<Subscription> fresh = new ArrayList<>(matching.size());
+    List<Integer> freshIndex = new ArrayList<>(matching.size());
+    List<Slot> told = new ArrayList<>(0); // outcomes known at once, told after unlocking
+    for (int i = 0; i < matching.size(); i++) {
+      Subscription s = matching.get(i);
+      String why = !s.enabled() ? "subscription is disabled" : backlogFull(s);
+      if (why != null) {
+        told.add(new Slot(outcomes, i, new DeliveryOutcome.Skipped(event.id(), s, 0, why)));
+      } else if (!waiting.containsKey(new DeliveryKey(event.id(), s.id()))) {
+        fresh.add(s);
+        freshIndex.add(i);
+      } else { // sent again while pending: this handle shares the pending delivery's outcome
+        chain(new DeliveryKey(event.id(), s.id()), new Slot(outcomes, i, null), s, event, told);
       }
     }
     boolean bounded = !store.durable();
-    java.util.Set<String> fresh = new java.util.HashSet<>(); // not pending already from an earlier send
-    for (String subId : enabled) {
-      if (!waiting.containsKey(StoredDelivery.idOf(event.id(), subId))) {
-        fresh.add(subId);
-      }
-    }
     if (bounded) {
       acquirePermits(event, fresh.size());
     }
-    int held = bounded ? fresh.size() : 0;
-    List<CompletableFuture<DeliveryOutcome>> futures = new ArrayList<>(matching.size());
-    List<String> registered = new ArrayList<>(enabled.size());
-    List<DeliveryOutcome> skipped = new ArrayList<>(0);
     lifecycle.readLock().lock();
     try {
       if (closed) {
         throw new WebhookException("this publisher is closed and takes no more events (event " + event.id()
             + " was not sent); send through a publisher that is open");
       }
-      for (Subscription s : matching) {
-        String backlog = s.enabled() ? backlogFull(s) : null;
-        if (!s.enabled() || backlog != null) {
-          DeliveryOutcome skip = new DeliveryOutcome.Skipped(event.id(), s, 0,
-              backlog != null ? backlog : "subscription is disabled");
-          skipped.add(skip);
-          futures.add(CompletableFuture.completedFuture(skip));
-          if (backlog != null) {
-            enabled.remove(s.id());
-            if (bounded && fresh.remove(s.id())) {
-              pending.release(1);
-              held--;
-            }
-          }
-        } else {
-          String id = StoredDelivery.idOf(event.id(), s.id());
-          CompletableFuture<DeliveryOutcome> mine = new CompletableFuture<>();
-          CompletableFuture<DeliveryOutcome> f = waiting.putIfAbsent(id, mine);
-          if (f == null) {
-            registered.add(id);
-            futures.add(mine);
-          } else { // the same event id sent again while pending: one delivery, both handles see it
-            futures.add(f);
-            if (bounded && fresh.remove(s.id())) { // another send registered it meanwhile
-              pending.release(1);
-              held--;
-            }
-          }
-        }
-      }
-      if (!enabled.isEmpty()) {
+      if (!fresh.isEmpty()) {
+        List<String> ids = fresh.stream().map(Subscription::id).toList();
         Instant now = clock.instant();
-        List<String> added = connection != null
-            ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, enabled, now)
-            : store.enqueue(event.id(), event.type(), body, enabled, now);
-        if (added.size() < enabled.size()) {
-          java.util.Set<String> addedSet = new java.util.HashSet<>(added);
-          for (java.util.Iterator<String> it = registered.iterator(); it.hasNext(); ) {
-            String id = it.next();
-            String subId = id.substring(event.id().length() + 1);
-            if (!addedSet.contains(subId)) { // stored before, maybe ended long ago: nothing will deliver it now
-              it.remove();
-              CompletableFuture<DeliveryOutcome> f = waiting.remove(id);
-              Subscription s = matching.stream().filter(m -> m.id().equals(subId)).findFirst().orElseThrow();
-              DeliveryOutcome dup = new DeliveryOutcome.Skipped(event.id(), s, 0, "event " + event.id()
-                  + " was enqueued for this subscription before (one delivery per event id and subscription);"
-                  + " send it with a new id, or requeue the stored delivery");
-              skipped.add(dup);
-              f.complete(dup);
-              if (bounded) {
-                pending.release(1);
-                held--;
-              }
+        java.util.Set<String> added = new java.util.HashSet<>(connection != null
+            ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, ids, now)
+            : store.enqueue(event.id(), event.type(), body, ids, now));
+        for (int k = 0; k < fresh.size(); k++) {
+          Subscription s = fresh.get(k);
+          Slot slot = new Slot(outcomes, freshIndex.get(k), null);
+          if (added.contains(s.id())) {
+            waiting.merge(new DeliveryKey(event.id(), s.id()), slot, Slot::append);
+            backlog.computeIfAbsent(s.id(), x -> new AtomicInteger()).incrementAndGet();
+          } else { // stored before, maybe ended long ago: nothing will deliver it now
+            slot.outcome = new DeliveryOutcome.Skipped(event.id(), s, 0, "event " + event.id()
+                + " was enqueued for this subscription before (one delivery per event id and subscription);"
+                + " send it with a new id, or requeue the stored delivery");
+            told.add(slot);
+            if (bounded) {
+              pending.release(1);
             }
           }
         }
       }
     } catch (RuntimeException e) {
-      registered.forEach(waiting::remove);
-      pending.release(held);
+      if (bounded) {
+        pending.release(fresh.size());
+      }
       throw e instanceof WebhookException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
           ? e : new WebhookException("could not enqueue event " + event.id() + " in " + store + ": " + e.getMessage(), e);
     } finally {
       lifecycle.readLock().unlock();
     }
-    for (String id : registered) {
-      backlog.computeIfAbsent(id.substring(event.id().length() + 1), k -> new AtomicInteger()).incrementAndGet();
+    for (Slot slot : told) { // outside the lock: a listener may even close the publisher
+      logOutcome(event.id(), event.type(), slot.outcome.subscription(), slot.outcome);
+      tellOutcome(slot.outcome);
+      slot.fill(slot.outcome);
     }
-    for (DeliveryOutcome skip : skipped) { // told outside the lock: a listener may even close the publisher
-      logOutcome(event.id(), event.type(), skip.subscription(), skip);
-      tellOutcome(skip);
-    }
-    if (!enabled.isEmpty() && connection == null) {
+    if (!fresh.isEmpty() && connection == null) {
       requestDispatch();
     }
-    return new SendHandle(event.id(), all(futures));
+    return new SendHandle(event.id(), outcomes.future);
+  }
+
+  /** Joins a send to a delivery already pending; if it ended meanwhile, the send learns that. */
+  private void chain(DeliveryKey id, Slot slot, Subscription s, Event event, List<Slot> told) {
+    Slot merged = waiting.computeIfPresent(id, (k, head) -> head.append(slot));
+    if (merged == null) {
+      slot.outcome = new DeliveryOutcome.Skipped(event.id(), s, 0, "event " + event.id() + " was enqueued for"
+          + " this subscription before and has ended (one delivery per event id and subscription)");
+      told.add(slot);
+    }
+  }
+
+  /** One send's outcomes, one per matching subscription, completed when the last one arrives. */
+  static final class Outcomes {
+    final DeliveryOutcome[] results;
+    final AtomicInteger remaining;
+    final CompletableFuture<List<DeliveryOutcome>> future = new CompletableFuture<>();
+
+    Outcomes(int size) {
+      results = new DeliveryOutcome[size];
+      remaining = new AtomicInteger(size);
+      if (size == 0) {
+        future.complete(List.of());
+      }
+    }
+  }
+
+  /**
+   * Where a delivery's outcome goes: a position in a send's {@link Outcomes}, chained to the
+   * slots of later sends of the same event id. Much smaller than a future per delivery.
+   */
+  static final class Slot {
+    final Outcomes outcomes;
+    final int index;
+    DeliveryOutcome outcome; // only for outcomes known at send time
+    Slot next;
+
+    Slot(Outcomes outcomes, int index, DeliveryOutcome outcome) {
+      this.outcomes = outcomes;
+      this.index = index;
+      this.outcome = outcome;
+    }
+
+    Slot append(Slot other) {
+      Slot last = this;
+      while (last.next != null) {
+        last = last.next;
+      }
+      last.next = other;
+      return this;
+    }
+
+    /** Fills this slot and every chained one. */
+    void fill(DeliveryOutcome o) {
+      for (Slot s = this; s != null; s = s.next) {
+        s.outcomes.results[s.index] = o;
+        if (s.outcomes.remaining.decrementAndGet() == 0) {
+          s.outcomes.future.complete(List.of(s.outcomes.results));
+        }
+      }
+    }
   }
 
   /**
@@ -437,9 +463,6 @@ final class DeliveryEngine {
       over = d.finished;
       if (!over) {
         d.attempts++;
-        if (d.firstAttemptAt == null) {
-          d.firstAttemptAt = clock.instant();
-        }
       }
     }
     if (over) { // ended (e.g. abandoned) while it waited for its slot: pass the slot on
@@ -447,6 +470,9 @@ final class DeliveryEngine {
       return;
     }
     Instant start = clock.instant();
+    if (d.firstAttemptAt == null) {
+      d.firstAttemptAt = start; // one Instant for both: it is kept per pending delivery
+    }
     int number = d.attempts;
     CompletableFuture<TransportResponse> response;
     try {
@@ -595,18 +621,17 @@ final class DeliveryEngine {
     if (!store.durable()) {
       pending.release(1);
     }
-    AtomicInteger n = backlog.get(d.subscription.id());
-    if (n != null && waiting.containsKey(d.id())) {
-      n.decrementAndGet();
+    Slot slot = waiting.remove(new DeliveryKey(d.eventId(), d.stored.subscriptionId()));
+    if (slot != null) {
+      backlog.computeIfPresent(d.subscription.id(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
     if (outcome instanceof DeliveryOutcome.Abandoned a && closed) {
       abandonedOnClose.add(a);
     }
     logOutcome(d.eventId(), d.stored.eventType(), d.subscription, outcome);
     tellOutcome(outcome);
-    CompletableFuture<DeliveryOutcome> f = waiting.remove(d.id());
-    if (f != null) {
-      f.complete(outcome);
+    if (slot != null) {
+      slot.fill(outcome);
     }
   }
 
@@ -711,26 +736,19 @@ final class DeliveryEngine {
         end(d, null, null, a);
       }
     }
-    // Attempts in flight (or queued behind their endpoint's limit) get until the deadline.
-    List<Delivery> inFlight = List.copyOf(claimed.values());
-    List<CompletableFuture<DeliveryOutcome>> watch = new ArrayList<>();
-    for (Delivery d : inFlight) {
-      watch.add(waiting.computeIfAbsent(d.id(), k -> new CompletableFuture<>()));
-    }
+    // Attempts in flight get until the deadline.
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      CompletableFuture.allOf(watch.toArray(CompletableFuture[]::new)).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // handled below: whatever has not finished is abandoned
+      while (!claimed.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(Math.min(5, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (int i = 0; i < inFlight.size(); i++) {
-      Delivery d = inFlight.get(i);
-      if (!watch.get(i).isDone()) {
-        String reason = "the publisher closed before attempt " + d.attempts + " finished (shutdown timeout "
-            + timeout + ")" + (store.durable() ? "; it stays in " + store + " and will be attempted again" : "");
-        end(d, null, null, abandoned(d, reason));
-      }
+    for (Delivery d : List.copyOf(claimed.values())) {
+      String reason = "the publisher closed before attempt " + d.attempts + " finished (shutdown timeout "
+          + timeout + ")" + (store.durable() ? "; it stays in " + store + " and will be attempted again" : "");
+      end(d, null, null, abandoned(d, reason)); // does nothing if it finished meanwhile
     }
     List<DeliveryOutcome.Abandoned> abandoned = List.copyOf(abandonedOnClose);
     if (ownsScheduler) {
@@ -772,14 +790,6 @@ final class DeliveryEngine {
       e = e.getCause();
     }
     return e;
-  }
-
-  private static CompletableFuture<List<DeliveryOutcome>> all(List<CompletableFuture<DeliveryOutcome>> futures) {
-    if (futures.isEmpty()) {
-      return CompletableFuture.completedFuture(List.of());
-    }
-    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-        .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
   }
 
   private static ScheduledExecutorService newScheduler() {

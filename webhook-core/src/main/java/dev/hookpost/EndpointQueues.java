@@ -1,5 +1,6 @@
 package dev.hookpost;
 
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -7,12 +8,13 @@ import java.util.function.Consumer;
 /**
  * Per-endpoint isolation: each endpoint URL has its own queue, a cap on attempts in flight and
  * an optional rate limit, so a slow or dead endpoint cannot take the capacity of healthy ones.
+ * An endpoint's queue exists only while it has work, so idle endpoints cost no memory.
  * Thread-safe.
  */
 final class EndpointQueues {
   private final int maxInFlight;
   private final long intervalNanos; // 0 = no rate limit
-  private final ConcurrentHashMap<String, Queue> queues = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<URI, Queue> queues = new ConcurrentHashMap<>();
 
   EndpointQueues(int maxInFlight, double requestsPerSecond) {
     this.maxInFlight = maxInFlight;
@@ -21,13 +23,15 @@ final class EndpointQueues {
 
   /** One endpoint's waiting deliveries and counters; guarded by itself. */
   static final class Queue {
-    final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
+    final URI endpoint;
+    final ArrayDeque<Delivery> waiting = new ArrayDeque<>(4);
     int inFlight;
     long nextFreeNanos;
-  }
+    boolean removed;
 
-  Queue queueOf(Delivery d) {
-    return queues.computeIfAbsent(d.subscription.endpoint().toString(), k -> new Queue());
+    Queue(URI endpoint) {
+      this.endpoint = endpoint;
+    }
   }
 
   /**
@@ -35,31 +39,46 @@ final class EndpointQueues {
    * its rate limit asks, in nanoseconds), else queues it behind the others.
    */
   void submit(Delivery d, long nowNanos, StartFn start) {
-    Queue q = queueOf(d);
+    URI endpoint = d.subscription.endpoint();
     long wait;
-    synchronized (q) {
-      if (q.inFlight >= maxInFlight) {
-        q.waiting.add(d);
-        return;
+    while (true) {
+      Queue q = queues.computeIfAbsent(endpoint, Queue::new);
+      synchronized (q) {
+        if (q.removed) {
+          continue; // it went idle and was dropped just now: take the fresh one
+        }
+        d.queue = q;
+        if (q.inFlight >= maxInFlight) {
+          q.waiting.add(d);
+          return;
+        }
+        q.inFlight++;
+        wait = reserve(q, nowNanos);
+        break;
       }
-      q.inFlight++;
-      wait = reserve(q, nowNanos);
     }
     start.start(d, wait);
   }
 
   /**
    * An attempt of {@code finished}'s endpoint ended: hand its slot to the next waiting
-   * delivery, or free it.
+   * delivery, or free it (and drop the queue when it has nothing left).
    */
   void release(Delivery finished, long nowNanos, StartFn start) {
-    Queue q = queueOf(finished);
+    Queue q = finished.queue;
+    if (q == null) {
+      return;
+    }
     Delivery next;
     long wait = 0;
     synchronized (q) {
       next = q.waiting.poll();
       if (next == null) {
         q.inFlight--;
+        if (q.inFlight == 0 && intervalNanos == 0) { // a rate-limited queue keeps its clock
+          q.removed = true;
+          queues.remove(q.endpoint, q);
+        }
       } else {
         wait = reserve(q, nowNanos);
       }

@@ -25,11 +25,9 @@ final class InMemoryDeliveryStore implements DeliveryStore {
 
   /** A delivery's mutable state; guarded by the store's lock. */
   private static final class Entry {
-    final String id;
-    final String eventId;
+    final DeliveryKey key;
     final String eventType;
     final byte[] payload;
-    final String subscriptionId;
     final Instant createdAt;
     final long seq;
     DeliveryState state = DeliveryState.PENDING;
@@ -41,22 +39,39 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     Instant updatedAt;
     String owner; // non-null while leased
     Instant leaseUntil;
+    /** Attempts from the second on, with the first; null while there was at most one (most deliveries). */
     ArrayDeque<AttemptRecord> history;
 
-    Entry(String id, String eventId, String eventType, byte[] payload, String subscriptionId, Instant at, long seq) {
-      this.id = id;
-      this.eventId = eventId;
+    Entry(DeliveryKey key, String eventType, byte[] payload, Instant at, long seq) {
+      this.key = key;
       this.eventType = eventType;
       this.payload = payload;
-      this.subscriptionId = subscriptionId;
       this.createdAt = at;
       this.nextAttemptAt = at;
       this.updatedAt = at;
       this.seq = seq;
     }
 
+    String id() {
+      return key.deliveryId();
+    }
+
+    /** The first attempt lives in the entry's own fields; a history object only exists from the second. */
+    AttemptRecord firstAttempt() {
+      return new AttemptRecord(1, firstAttemptAt, java.time.Duration.between(firstAttemptAt, updatedAt), lastStatus,
+          lastError);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<AttemptRecord> attempts() {
+      if (history != null) {
+        return List.copyOf((ArrayDeque<AttemptRecord>) history);
+      }
+      return attempts == 1 && firstAttemptAt != null ? List.of(firstAttempt()) : List.of();
+    }
+
     StoredDelivery view() {
-      return new StoredDelivery(id, eventId, eventType, payload, subscriptionId, state, attempts, createdAt,
+      return new StoredDelivery(id(), key.eventId(), eventType, payload, key.subscriptionId(), state, attempts, createdAt,
           firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt);
     }
   }
@@ -66,10 +81,10 @@ final class InMemoryDeliveryStore implements DeliveryStore {
   private static final Comparator<Entry> BY_LEASE =
       Comparator.comparing((Entry e) -> e.leaseUntil).thenComparingLong(e -> e.seq);
 
-  private final Map<String, Entry> byId = new HashMap<>();
+  private final Map<DeliveryKey, Entry> byId = new HashMap<>();
   private final TreeSet<Entry> due = new TreeSet<>(BY_DUE);       // pending, not leased
   private final TreeSet<Entry> leased = new TreeSet<>(BY_LEASE);  // pending, leased
-  private final LinkedHashMap<String, Entry> deadLetters = new LinkedHashMap<>();
+  private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
   private long seq;
 
   @Override
@@ -77,12 +92,12 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       List<String> subscriptionIds, Instant dueAt) {
     List<String> added = new ArrayList<>(subscriptionIds.size());
     for (String sub : subscriptionIds) {
-      String id = StoredDelivery.idOf(eventId, sub);
-      if (byId.containsKey(id)) {
+      DeliveryKey key = new DeliveryKey(eventId, sub);
+      if (byId.containsKey(key)) {
         continue;
       }
-      Entry e = new Entry(id, eventId, eventType, payload, sub, dueAt, seq++);
-      byId.put(id, e);
+      Entry e = new Entry(key, eventType, payload, dueAt, seq++);
+      byId.put(key, e);
       due.add(e);
       added.add(sub);
     }
@@ -154,20 +169,20 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       e.lastError = reason;
     }
     if (state == DeliveryState.FAILED || state == DeliveryState.REJECTED) {
-      deadLetters.put(e.id, e);
+      deadLetters.put(e.key, e);
       if (deadLetters.size() > MAX_DEAD_LETTERS) {
         Iterator<Entry> oldest = deadLetters.values().iterator();
-        byId.remove(oldest.next().id);
+        byId.remove(oldest.next().key);
         oldest.remove();
       }
     } else {
-      byId.remove(e.id);
+      byId.remove(e.key);
     }
     return true;
   }
 
   private Entry leasedBy(String deliveryId, String owner) {
-    Entry e = byId.get(deliveryId);
+    Entry e = byId.get(DeliveryKey.of(deliveryId));
     return e != null && e.state == DeliveryState.PENDING && owner.equals(e.owner) ? e : null;
   }
 
@@ -176,16 +191,19 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       e.firstAttemptAt = firstAttemptAt;
     }
     if (attempt != null) {
+      if (e.history == null && e.attempts >= 1 && e.firstAttemptAt != null) {
+        e.history = new ArrayDeque<>(4);
+        e.history.add(e.firstAttempt());
+      }
+      if (e.history != null) {
+        e.history.add(attempt);
+        if (e.history.size() > MAX_HISTORY) {
+          e.history.poll();
+        }
+      }
       e.attempts = Math.max(e.attempts, attempt.number());
       e.lastStatus = attempt.status();
       e.lastError = attempt.error();
-      if (e.history == null) {
-        e.history = new ArrayDeque<>(4);
-      }
-      e.history.add(attempt);
-      if (e.history.size() > MAX_HISTORY) {
-        e.history.poll();
-      }
       now = attempt.startedAt().plus(attempt.duration());
     }
     e.updatedAt = now;
@@ -210,8 +228,8 @@ final class InMemoryDeliveryStore implements DeliveryStore {
 
   @Override
   public synchronized List<AttemptRecord> history(String deliveryId) {
-    Entry e = byId.get(deliveryId);
-    return e == null || e.history == null ? List.of() : List.copyOf(e.history);
+    Entry e = byId.get(DeliveryKey.of(deliveryId));
+    return e == null ? List.of() : e.attempts();
   }
 
   @Override
@@ -221,7 +239,8 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       if (n >= query.limit() || !query.matches(e.view())) {
         continue;
       }
-      deadLetters.remove(e.id);
+      deadLetters.remove(e.key);
+      e.history = new ArrayDeque<>(e.attempts()); // the fields that held the first attempt are reset below
       e.state = DeliveryState.PENDING;
       e.attempts = 0;
       e.firstAttemptAt = null;
@@ -240,14 +259,15 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       Entry e = it.next();
       if (e.updatedAt.isBefore(olderThan)) {
         it.remove();
-        byId.remove(e.id);
+        byId.remove(e.key);
         n++;
       }
     }
     for (Entry e : byId.values()) {
-      if (e.history != null) {
-        e.history.removeIf(a -> a.startedAt().isBefore(olderThan));
+      if (e.history == null) {
+        e.history = new ArrayDeque<>(e.attempts()); // an empty history means "purged", not "one attempt"
       }
+      e.history.removeIf(a -> a.startedAt().isBefore(olderThan));
     }
     return n;
   }

@@ -354,10 +354,9 @@ public final class WebhookPublisher implements AutoCloseable {
       }
       SubscriptionRegistry source = registry;
       if (source == null) {
-        source = SubscriptionRegistry.inMemory();
-        for (Subscription s : subscriptions) {
-          source.add(s);
-        }
+        InMemorySubscriptionRegistry inMemory = new InMemorySubscriptionRegistry();
+        inMemory.addAll(subscriptions);
+        source = inMemory;
       } else if (!subscriptions.isEmpty()) {
         throw new IllegalArgumentException("use either .subscription(...) or .registry(registry), not both;"
             + " add the subscriptions to your registry instead");

@@ -56,6 +56,9 @@ public final class MemoryBench {
         + String.format("%.0f", perDelivery));
     System.out.println("# " + n + " pending, heap after GC " + (before >> 20) + " MiB -> " + (after >> 20) + " MiB"
         + " (handle kept: " + (handle != null) + ")");
+    if (Boolean.getBoolean("hold")) {
+      Thread.sleep(30_000); // time for `jcmd <pid> GC.class_histogram`
+    }
     publisher.shutdown(Duration.ZERO);
     System.exit(0);
   }
