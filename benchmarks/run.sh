@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds and runs every Hookpost benchmark side by side with hand-written OkHttp, and prints the
+# table (figure, Hookpost, baseline, ratio). About 6-8 minutes on 2 cores.
+#   benchmarks/run.sh            # ROUNDS=3 by default; ROUNDS=5 for steadier medians
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+PORT=${PORT:-18080}
+OUT=benchmarks/target/results
+mkdir -p "$OUT"
+
+# The receiver: nginx from Debian's packages, in its own process, answering 204 after reading the body.
+if ! command -v nginx >/dev/null 2>&1; then
+  echo "installing nginx (Debian package nginx-light)..." >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q nginx-light >/dev/null; else sudo apt-get install -y -q nginx-light >/dev/null; fi
+fi
+NGINX_DIR=$(pwd)/benchmarks/target/nginx
+mkdir -p "$NGINX_DIR"
+cat > "$NGINX_DIR/nginx.conf" <<CONF
+worker_processes 1;
+daemon on;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  client_body_buffer_size 128k;
+  client_body_temp_path $NGINX_DIR/body;
+  proxy_temp_path $NGINX_DIR/proxy;
+  fastcgi_temp_path $NGINX_DIR/fastcgi;
+  uwsgi_temp_path $NGINX_DIR/uwsgi;
+  scgi_temp_path $NGINX_DIR/scgi;
+  server {
+    listen 127.0.0.1:$PORT;
+    location / { return 204; }
+  }
+}
+CONF
+nginx -c "$NGINX_DIR/nginx.conf"
+trap 'nginx -c "$NGINX_DIR/nginx.conf" -s stop 2>/dev/null || true' EXIT
+URL=http://127.0.0.1:$PORT/
+
+mvn -B -q -pl benchmarks -am package -DskipTests
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+JAVA="java -Xms1g -Xmx4g -cp $CP"
+RESULTS=$OUT/results.txt
+: > "$RESULTS"
+run() { $JAVA "$@" 2>/dev/null | grep '^RESULT' | tee -a "$RESULTS"; }
+
+echo "== $(nproc) cores, $(java -version 2>&1 | head -1), nginx $(nginx -v 2>&1 | cut -d/ -f2)" | tee -a "$RESULTS"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round of $ROUNDS"
+  for n in 1 8 32; do
+    for impl in sync async hookpost; do
+      run -Dwarmup=20000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench throughput $impl $n "${URL}hook"
+    done
+  done
+  for impl in sync hookpost; do
+    run -Dwarmup=20000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench latency $impl "${URL}hook"
+    run dev.hookpost.benchmarks.HttpBench fanout $impl "$URL"
+  done
+  for mode in alone hanging; do
+    run -Dwarmup=20000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench isolation $mode "${URL}hook"
+  done
+done
+run dev.hookpost.benchmarks.MemoryBench 100000
+echo "== JMH"
+$JAVA org.openjdk.jmh.Main 'SigningBench' -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh-signing.json" >/dev/null
+$JAVA org.openjdk.jmh.Main 'SendHoldBench' -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh-send.json" >/dev/null
+echo
+$JAVA dev.hookpost.benchmarks.Report "$RESULTS" "$OUT/jmh-signing.json" "$OUT/jmh-send.json" | tee "$OUT/table.md"

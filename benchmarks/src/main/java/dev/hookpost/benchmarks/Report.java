@@ -1,0 +1,130 @@
+package dev.hookpost.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the {@code RESULT} lines of every run and the JMH JSON files, and prints the table:
+ * figure, Hookpost, baseline, ratio, target. Medians over rounds.
+ *
+ * <pre>java dev.hookpost.benchmarks.Report results.txt jmh-signing.json jmh-send.json</pre>
+ */
+public final class Report {
+  private static final Pattern LINE = Pattern.compile("RESULT figure=(\\S+) impl=(\\S+) value=(\\S+)");
+
+  private Report() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, List<Double>> values = new HashMap<>();
+    for (String line : Files.readAllLines(Path.of(args[0]))) {
+      Matcher m = LINE.matcher(line);
+      if (m.find()) {
+        values.computeIfAbsent(m.group(1) + "/" + m.group(2), k -> new ArrayList<>()).add(Double.parseDouble(m.group(3)));
+      }
+    }
+    List<String[]> rows = new ArrayList<>();
+    for (String n : new String[] {"1", "8", "32"}) {
+      double h = median(values, "throughput-" + n + "/hookpost");
+      double sync = median(values, "throughput-" + n + "/sync");
+      double async = median(values, "throughput-" + n + "/async");
+      double b = Math.max(sync, async);
+      rows.add(row("delivered/s, " + n + " in flight", h, b, h / b, ">= 0.90", h / b >= 0.90,
+          "baseline = faster of sync (" + fmt(sync) + ") and enqueue (" + fmt(async) + ")"));
+    }
+    for (String p : new String[] {"p50", "p99"}) {
+      double h = median(values, "latency-" + p + "/hookpost");
+      double b = median(values, "latency-" + p + "/sync");
+      rows.add(row("latency send -> 204, " + p + " (us)", h, b, h / b, "<= 1.2", h / b <= 1.2, "one at a time"));
+    }
+    double fh = median(values, "fanout-1000-ms/hookpost");
+    double fb = median(values, "fanout-1000-ms/sync");
+    rows.add(row("fan-out to 1,000 subscriptions (ms)", fh, fb, fh / fb, "<= 1.1", fh / fb <= 1.1,
+        "payload serialized once: asserted in FanOutSerializesOnceTest"));
+    double alone = median(values, "isolation/alone");
+    double hanging = median(values, "isolation/hanging");
+    rows.add(row("healthy endpoint delivered/s, another hanging", hanging, alone, hanging / alone, ">= 0.90",
+        hanging / alone >= 0.90, "baseline = the same endpoint alone"));
+    double mem = median(values, "memory-bytes-per-pending-delivery/hookpost");
+    rows.add(row("heap per pending delivery (bytes)", mem, Double.NaN, Double.NaN, "<= 512", mem <= 512,
+        "100,000 pending of one 1 KiB event, endpoint down"));
+    for (int i = 1; i < args.length; i++) {
+      jmh(new File(args[i]), rows);
+    }
+    print(rows);
+  }
+
+  private static void jmh(File file, List<String[]> rows) throws Exception {
+    if (!file.exists()) {
+      return;
+    }
+    JsonNode results = new ObjectMapper().readTree(file);
+    Map<String, Double> signing = new HashMap<>();
+    for (JsonNode r : results) {
+      String bench = r.get("benchmark").asText();
+      String method = bench.substring(bench.lastIndexOf('.') + 1);
+      JsonNode params = r.path("params");
+      JsonNode metric = r.get("primaryMetric");
+      if (bench.endsWith("SigningBench." + method)) {
+        signing.put(method + "/" + params.path("size").asText(), metric.get("score").asDouble());
+      } else if (bench.contains("SendHoldBench")) {
+        String subs = params.path("subscriptions").asText();
+        double p50 = metric.path("scorePercentiles").path("50.0").asDouble();
+        double p99 = metric.path("scorePercentiles").path("99.0").asDouble();
+        rows.add(row("send holds the caller, " + subs + " subscription(s), p50 (us)", p50, Double.NaN, Double.NaN,
+            "-", true, "JMH SampleTime"));
+        boolean one = subs.equals("1");
+        rows.add(row("send holds the caller, " + subs + " subscription(s), p99 (us)", p99, Double.NaN, Double.NaN,
+            one ? "<= 50" : "-", !one || p99 <= 50, "JMH SampleTime"));
+      }
+    }
+    for (String size : new String[] {"1024", "65536"}) {
+      Double h = signing.get("hookpost/" + size);
+      Double b = signing.get("rawMac/" + size);
+      if (h != null && b != null) {
+        rows.add(row("signatures/s, " + (size.equals("1024") ? "1 KiB" : "64 KiB") + " body", h, b, h / b, ">= 0.90",
+            h / b >= 0.90, "baseline = a raw javax.crypto.Mac loop (JMH)"));
+      }
+    }
+  }
+
+  private static double median(Map<String, List<Double>> values, String key) {
+    List<Double> v = values.get(key);
+    if (v == null || v.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = new ArrayList<>(v);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static String[] row(String figure, double h, double b, double ratio, String target, boolean ok, String note) {
+    return new String[] {figure, fmt(h), fmt(b), Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio),
+        target, Double.isNaN(h) ? "no data" : ok ? "yes" : "NO", note};
+  }
+
+  private static String fmt(double v) {
+    if (Double.isNaN(v)) {
+      return "-";
+    }
+    return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  private static void print(List<String[]> rows) {
+    System.out.println("| figure | Hookpost | baseline | ratio | target | met | note |");
+    System.out.println("|---|---:|---:|---:|---|---|---|");
+    for (String[] r : rows) {
+      System.out.println("| " + String.join(" | ", r) + " |");
+    }
+  }
+}
