@@ -154,18 +154,31 @@ final class DeliveryEngine {
             + " was not sent); send through a publisher that is open");
       }
       if (!fresh.isEmpty()) {
+        // Slots first: a dispatcher already running may claim and finish a delivery the moment it is stored.
+        Slot[] slots = new Slot[fresh.size()];
+        for (int k = 0; k < fresh.size(); k++) {
+          slots[k] = new Slot(outcomes, freshIndex.get(k), null);
+          waiting.merge(new DeliveryKey(event.id(), fresh.get(k).id()), slots[k], Slot::append);
+          backlog.computeIfAbsent(fresh.get(k).id(), x -> new AtomicInteger()).incrementAndGet();
+        }
         List<String> ids = fresh.stream().map(Subscription::id).toList();
         Instant now = clock.instant();
-        java.util.Set<String> added = new java.util.HashSet<>(connection != null
-            ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, ids, now)
-            : store.enqueue(event.id(), event.type(), body, ids, now));
+        java.util.Set<String> added;
+        try {
+          added = new java.util.HashSet<>(connection != null
+              ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, ids, now)
+              : store.enqueue(event.id(), event.type(), body, ids, now));
+        } catch (RuntimeException e) {
+          for (int k = 0; k < fresh.size(); k++) {
+            unregister(new DeliveryKey(event.id(), fresh.get(k).id()), slots[k]);
+          }
+          throw e;
+        }
         for (int k = 0; k < fresh.size(); k++) {
           Subscription s = fresh.get(k);
-          Slot slot = new Slot(outcomes, freshIndex.get(k), null);
-          if (added.contains(s.id())) {
-            waiting.merge(new DeliveryKey(event.id(), s.id()), slot, Slot::append);
-            backlog.computeIfAbsent(s.id(), x -> new AtomicInteger()).incrementAndGet();
-          } else { // stored before, maybe ended long ago: nothing will deliver it now
+          Slot slot = slots[k];
+          if (!added.contains(s.id())) { // stored before, maybe ended long ago: nothing will deliver it now
+            unregister(new DeliveryKey(event.id(), s.id()), slot);
             slot.outcome = new DeliveryOutcome.Skipped(event.id(), s, 0, "event " + event.id()
                 + " was enqueued for this subscription before (one delivery per event id and subscription);"
                 + " send it with a new id, or requeue the stored delivery");
@@ -194,6 +207,12 @@ final class DeliveryEngine {
       requestDispatch();
     }
     return new SendHandle(event.id(), outcomes.future);
+  }
+
+  /** Takes one send's slot back out of a delivery's chain (its enqueue failed or was a duplicate). */
+  private void unregister(DeliveryKey key, Slot slot) {
+    waiting.computeIfPresent(key, (k, head) -> head.without(slot));
+    backlog.computeIfPresent(key.subscriptionId(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
 
   /** Joins a send to a delivery already pending; if it ended meanwhile, the send learns that. */
@@ -243,6 +262,20 @@ final class DeliveryEngine {
         last = last.next;
       }
       last.next = other;
+      return this;
+    }
+
+    /** This chain without {@code other}; null when nothing is left. */
+    Slot without(Slot other) {
+      if (this == other) {
+        return next;
+      }
+      for (Slot s = this; s.next != null; s = s.next) {
+        if (s.next == other) {
+          s.next = other.next;
+          break;
+        }
+      }
       return this;
     }
 

@@ -276,7 +276,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
     Instant until = now.plus(lease);
     if (dialect == Dialect.POSTGRESQL) {
-      return transaction("claim deliveries", c -> withEvents(c, claimPostgres(c, now, limit, until, owner)));
+      return transaction("claim deliveries", true, c -> withEvents(c, claimPostgres(c, now, limit, until, owner)));
     }
     h2Claims.lock();
     try {
@@ -394,7 +394,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         + (attempt != null ? ", attempts = ?, last_status = ?, last_error = ?" : "")
         + " WHERE delivery_id = ? AND lease_owner = ? AND state = 'PENDING'";
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return transaction("record a retry of " + deliveryId, c -> {
+    return transaction("record a retry of " + deliveryId, true, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         Params.setInstant(ps, i++, nextAttemptAt);
@@ -442,7 +442,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         + (setError ? ", last_error = ?" : "")
         + " WHERE delivery_id = ? AND lease_owner = ? AND state = 'PENDING'";
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return transaction("record the end of " + deliveryId, c -> {
+    return transaction("record the end of " + deliveryId, true, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         ps.setString(i++, state.name());
@@ -715,12 +715,27 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /** Runs {@code work} in a transaction of its own: committed if it returns, rolled back if it throws. */
   private <T> T transaction(String operation, Work<T> work) {
+    return transaction(operation, false, work);
+  }
+
+  /**
+   * Runs {@code work} in a transaction of its own. {@code relaxed} bookkeeping (claims, retries,
+   * ends) commits without waiting for the disk on PostgreSQL ({@code synchronous_commit off}):
+   * a crash can lose the last moments of it, which at worst sends a delivery again, never loses
+   * one. Enqueues always wait: an accepted event is on disk.
+   */
+  private <T> T transaction(String operation, boolean relaxed, Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       if (autoCommit) {
         c.setAutoCommit(false);
       }
       try {
+        if (relaxed && dialect == Dialect.POSTGRESQL) {
+          try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit TO OFF");
+          }
+        }
         T result = work.run(c);
         c.commit();
         return result;
