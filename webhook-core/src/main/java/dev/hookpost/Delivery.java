@@ -14,6 +14,8 @@ final class Delivery {
   int attempts;
   Instant firstAttemptAt;
   boolean finished;
+  /** When this publisher's lease on it ends, as far as it knows; null when not claimed by the dispatcher. */
+  volatile Instant leaseUntil;
 
   Delivery(StoredDelivery stored, Subscription subscription, RetryPolicy policy) {
     this.stored = stored;
