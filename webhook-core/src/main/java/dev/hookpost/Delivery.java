@@ -16,6 +16,8 @@ final class Delivery {
   boolean finished;
   /** Its endpoint's queue, once submitted (for releasing the slot it takes). */
   EndpointQueues.Queue queue;
+  /** When this publisher's lease on it ends, as far as it knows; null when not claimed by the dispatcher. */
+  volatile Instant leaseUntil;
 
   Delivery(StoredDelivery stored, Subscription subscription, RetryPolicy policy) {
     this.stored = stored;

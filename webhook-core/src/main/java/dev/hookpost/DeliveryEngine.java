@@ -376,9 +376,12 @@ final class DeliveryEngine {
       int limit = Math.min(room, CLAIM_BATCH);
       List<StoredDelivery> batch = store.claim(now, limit, settings.lease(), owner);
       full = batch.size() == limit;
+      Instant leaseUntil = now.plus(settings.lease());
       for (StoredDelivery sd : batch) {
-        if (claimed.containsKey(sd.deliveryId())) {
-          continue; // ours already: the claim only renewed its lease
+        Delivery mine = claimed.get(sd.deliveryId());
+        if (mine != null) {
+          mine.leaseUntil = leaseUntil; // ours already: the claim only renewed its lease
+          continue;
         }
         Subscription s;
         try {
@@ -398,6 +401,7 @@ final class DeliveryEngine {
           continue;
         }
         Delivery d = new Delivery(sd, s, s.retryPolicy().orElse(defaultPolicy));
+        d.leaseUntil = leaseUntil;
         claimed.put(d.id(), d);
         queues.submit(d, nanos(), this::start);
       }
@@ -492,14 +496,26 @@ final class DeliveryEngine {
 
   private void attempt(Delivery d) {
     boolean over;
+    boolean leaseRunningOut;
     synchronized (d) {
       over = d.finished;
-      if (!over) {
+      leaseRunningOut = !over && leaseRunningOut(d);
+      if (!over && !leaseRunningOut) {
         d.attempts++;
       }
     }
     if (over) { // ended (e.g. abandoned) while it waited for its slot: pass the slot on
       queues.release(d, nanos(), this::start);
+      return;
+    }
+    if (leaseRunningOut) { // another instance may take it over any moment: never send it alongside
+      queues.release(d, nanos(), this::start); // first: the slot need not wait for the store
+      try {
+        handBack(d, "it waited for its endpoint's slot until less than half of its " + settings.lease()
+            + " lease was left");
+      } catch (RuntimeException e) { // the store failed: the lease runs out and the delivery is claimed again
+        log.warn("could not hand {} back to {}", d, store, e);
+      }
       return;
     }
     Instant start = clock.instant();
@@ -529,6 +545,19 @@ final class DeliveryEngine {
             "Hookpost failed while handling attempt " + number + ": " + bug));
       }
     });
+  }
+
+  /**
+   * Whether less than half of {@code d}'s lease is left, so that an attempt starting now might
+   * still run when the lease ends and another instance takes the delivery over and sends it too.
+   * The dispatcher claims up to {@code maxInFlight} deliveries at once, and those behind a slow
+   * endpoint's queue can wait longer than their lease. Only a durable store is shared with other
+   * instances; the in-memory one has no other claimer.
+   */
+  private boolean leaseRunningOut(Delivery d) {
+    Instant until = d.leaseUntil;
+    return until != null && store.durable()
+        && !clock.instant().isBefore(until.minus(settings.lease().dividedBy(2)));
   }
 
   private TransportRequest request(Delivery d, Instant start) {

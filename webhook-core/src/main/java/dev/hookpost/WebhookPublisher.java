@@ -169,7 +169,10 @@ public final class WebhookPublisher implements AutoCloseable {
 
     /**
      * How long a claimed delivery stays this publisher's before another may take it over; keep it
-     * well above the transport's call timeout. Default 5 min; at least 1 s.
+     * above twice the transport's call timeout. With a durable store an attempt starts only while
+     * at least half of its lease is left: a delivery that waited longer behind its endpoint's
+     * queue goes back to the store instead, so two instances never send it at once. Default
+     * 5 min; at least 1 s.
      */
     public Builder lease(Duration lease) {
       if (lease == null || lease.compareTo(Duration.ofSeconds(1)) < 0) {

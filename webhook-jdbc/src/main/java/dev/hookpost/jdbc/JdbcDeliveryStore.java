@@ -45,7 +45,13 @@ import javax.sql.DataSource;
  * <p>Supported databases, detected from the connection's metadata:
  * <ul>
  *   <li>H2 2.x, typically file-backed ({@code jdbc:h2:file:...}): a single publisher instance.
- *       Claims lock rows with {@code SELECT ... FOR UPDATE} inside a transaction.
+ *       Claims lock rows with {@code SELECT ... FOR UPDATE} inside a transaction. By default H2
+ *       writes committed transactions to its file in the background, up to {@code WRITE_DELAY}
+ *       (500 ms) after the commit, so a process crash loses the last commits: events the
+ *       application was told were sent (with its own changes of the same transactions), and
+ *       recorded ends, which become duplicate deliveries. Open it with {@code ;WRITE_DELAY=0}
+ *       ({@code jdbc:h2:file:./outbox;WRITE_DELAY=0}) to have each commit written to the file
+ *       before it returns, so that deliveries survive the process being killed.
  *   <li>PostgreSQL 10 or later: any number of instances. A claim is one
  *       {@code UPDATE ... FOR UPDATE SKIP LOCKED} statement, so concurrent claimers never wait for
  *       each other and never get the same delivery while its lease lasts.
