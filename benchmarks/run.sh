@@ -66,6 +66,7 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 run dev.hookpost.benchmarks.MemoryBench 100000
+run dev.hookpost.benchmarks.StoreBench 5000
 echo "== JMH"
 $JAVA org.openjdk.jmh.Main 'SigningBench' -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh-signing.json" >/dev/null
 $JAVA org.openjdk.jmh.Main 'SendHoldBench' -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh-send.json" >/dev/null

@@ -57,6 +57,12 @@ public final class Report {
     double mem = median(values, "memory-bytes-per-pending-delivery/hookpost");
     rows.add(row("heap per pending delivery (bytes)", mem, Double.NaN, Double.NaN, "<= 512", mem <= 512,
         "100,000 pending of one 1 KiB event, endpoint down"));
+    for (String store : new String[] {"memory", "h2", "postgresql"}) {
+      rows.add(row("events/s enqueued, " + store + " store", median(values, "store-enqueue-" + store + "/hookpost"),
+          Double.NaN, Double.NaN, "-", true, "send(), one event at a time, its own transaction"));
+      rows.add(row("events/s delivered, " + store + " store", median(values, "store-delivered-" + store + "/hookpost"),
+          Double.NaN, Double.NaN, "-", true, "enqueue to 2xx, transport answering at once"));
+    }
     for (int i = 1; i < args.length; i++) {
       jmh(new File(args[i]), rows);
     }
