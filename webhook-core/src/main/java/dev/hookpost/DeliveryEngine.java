@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(WebhookPublisher.class);
   private static final int CLAIM_BATCH = 256;
+  /** When a delivery whose endpoint is backed up is claimed again. */
+  private static final Duration BACKLOG_RETRY = Duration.ofSeconds(1);
   /** The longest wait any retry policy may ask for; longer ones are cut to it. */
   private static final Duration MAX_DELAY = Duration.ofDays(30);
   /** Whether this thread is running an attempt (see {@link #start}). */
@@ -403,7 +405,9 @@ final class DeliveryEngine {
         Delivery d = new Delivery(sd, s, s.retryPolicy().orElse(defaultPolicy));
         d.leaseUntil = leaseUntil;
         claimed.put(d.id(), d);
-        queues.submit(d, nanos(), this::start);
+        if (!queues.submit(d, nanos(), this::start)) {
+          later(d, BACKLOG_RETRY); // its endpoint is backed up: keep the claim capacity for the others
+        }
       }
     }
     if (full) {
@@ -471,6 +475,17 @@ final class DeliveryEngine {
       handBack(d, "the scheduler refused its attempt (" + e.getMessage() + ")");
       queues.release(d, nanos(), this::start);
     }
+  }
+
+  /** Gives a claimed delivery back to the store, unattempted, due again after {@code delay}. */
+  private void later(Delivery d, Duration delay) {
+    synchronized (d) {
+      d.finished = true;
+    }
+    claimed.remove(d.id());
+    Instant due = clock.instant().plus(delay);
+    store.retry(d.id(), owner, null, d.firstAttemptAt, due);
+    scheduleWake(due);
   }
 
   /**

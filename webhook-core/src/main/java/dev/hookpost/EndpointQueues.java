@@ -13,11 +13,14 @@ import java.util.function.Consumer;
  */
 final class EndpointQueues {
   private final int maxInFlight;
+  /** How many may wait behind one endpoint's slots; more go back to the store for later. */
+  private final int maxWaiting;
   private final long intervalNanos; // 0 = no rate limit
   private final ConcurrentHashMap<URI, Queue> queues = new ConcurrentHashMap<>();
 
   EndpointQueues(int maxInFlight, double requestsPerSecond) {
     this.maxInFlight = maxInFlight;
+    this.maxWaiting = Math.max(16, 4 * maxInFlight);
     this.intervalNanos = requestsPerSecond > 0 ? (long) (1_000_000_000L / requestsPerSecond) : 0;
   }
 
@@ -37,8 +40,12 @@ final class EndpointQueues {
   /**
    * Starts {@code d} now if its endpoint has a free slot (calling {@code start} with the wait
    * its rate limit asks, in nanoseconds), else queues it behind the others.
+   *
+   * @return false when the endpoint already has its fill of waiting deliveries: the caller
+   *     gives {@code d} back to the store, so that a slow endpoint's backlog does not take the
+   *     claim capacity healthy endpoints need
    */
-  void submit(Delivery d, long nowNanos, StartFn start) {
+  boolean submit(Delivery d, long nowNanos, StartFn start) {
     URI endpoint = d.subscription.endpoint();
     long wait;
     while (true) {
@@ -47,17 +54,22 @@ final class EndpointQueues {
         if (q.removed) {
           continue; // it went idle and was dropped just now: take the fresh one
         }
-        d.queue = q;
         if (q.inFlight >= maxInFlight) {
+          if (q.waiting.size() >= maxWaiting) {
+            return false;
+          }
+          d.queue = q;
           q.waiting.add(d);
-          return;
+          return true;
         }
+        d.queue = q;
         q.inFlight++;
         wait = reserve(q, nowNanos);
         break;
       }
     }
     start.start(d, wait);
+    return true;
   }
 
   /**
