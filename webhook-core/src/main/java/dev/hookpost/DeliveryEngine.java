@@ -405,7 +405,7 @@ final class DeliveryEngine {
         Delivery d = new Delivery(sd, s, s.retryPolicy().orElse(defaultPolicy));
         d.leaseUntil = leaseUntil;
         claimed.put(d.id(), d);
-        if (!queues.submit(d, nanos(), this::start)) {
+        if (!queues.submit(d, nanos(), this::start, claimed.size() > settings.maxInFlight() / 2)) {
           later(d, BACKLOG_RETRY); // its endpoint is backed up: keep the claim capacity for the others
         }
       }

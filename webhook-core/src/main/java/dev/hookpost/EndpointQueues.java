@@ -41,11 +41,12 @@ final class EndpointQueues {
    * Starts {@code d} now if its endpoint has a free slot (calling {@code start} with the wait
    * its rate limit asks, in nanoseconds), else queues it behind the others.
    *
-   * @return false when the endpoint already has its fill of waiting deliveries: the caller
-   *     gives {@code d} back to the store, so that a slow endpoint's backlog does not take the
-   *     claim capacity healthy endpoints need
+   * @param crowded whether the publisher's claim capacity is running short
+   * @return false when capacity is short and the endpoint already has its fill of waiting
+   *     deliveries: the caller gives {@code d} back to the store, so that a slow endpoint's
+   *     backlog does not take the claim capacity healthy endpoints need
    */
-  boolean submit(Delivery d, long nowNanos, StartFn start) {
+  boolean submit(Delivery d, long nowNanos, StartFn start, boolean crowded) {
     URI endpoint = d.subscription.endpoint();
     long wait;
     while (true) {
@@ -55,7 +56,7 @@ final class EndpointQueues {
           continue; // it went idle and was dropped just now: take the fresh one
         }
         if (q.inFlight >= maxInFlight) {
-          if (q.waiting.size() >= maxWaiting) {
+          if (crowded && q.waiting.size() >= maxWaiting) {
             return false;
           }
           d.queue = q;

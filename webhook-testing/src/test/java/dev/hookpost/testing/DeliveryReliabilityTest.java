@@ -175,6 +175,22 @@ class DeliveryReliabilityTest {
   }
 
   @Test
+  void aBackedUpEndpointDoesNotHoldTheClaimCapacityHealthyEndpointsNeed() {
+    HoldingTransport holding = new HoldingTransport();
+    publisher = builder(holding).subscription(sub("slow").toBuilder().eventTypes("slow.*").build())
+        .subscription(sub("fast").toBuilder().eventTypes("fast.*").build())
+        .maxConcurrencyPerEndpoint(1).maxInFlight(32).build();
+
+    for (int i = 0; i < 100; i++) { // 1 in flight, 16 waiting; the rest go back to the store
+      publisher.send(Event.of("slow.thing", Map.of()));
+    }
+    publisher.send(Event.of("fast.thing", Map.of()));
+
+    assertThat(holding.to("/fast")).isEqualTo(1);
+    assertThat(holding.to("/slow")).isEqualTo(1);
+  }
+
+  @Test
   void rateLimitSpacesAttemptsToOneEndpoint() {
     publisher = builder(transport).subscription(sub("shipping")).rateLimitPerEndpoint(2).build();
 
