@@ -116,7 +116,7 @@ public final class Report {
 
   private static String[] row(String figure, double h, double b, double ratio, String target, boolean ok, String note) {
     return new String[] {figure, fmt(h), fmt(b), Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio),
-        target, Double.isNaN(h) ? "no data" : ok ? "yes" : "NO", note};
+        target, Double.isNaN(h) ? "no data" : target.equals("-") ? "-" : ok ? "yes" : "NO", note};
   }
 
   private static String fmt(double v) {
