@@ -136,13 +136,10 @@ final class InMemoryDeliveryStore implements DeliveryStore {
   @Override
   public synchronized boolean retry(String deliveryId, String owner, AttemptRecord attempt, Instant firstAttemptAt,
       Instant nextAttemptAt) {
-    Entry e = leasedBy(deliveryId, owner);
+    Entry e = release(deliveryId, owner);
     if (e == null) {
       return false;
     }
-    leased.remove(e);
-    e.owner = null;
-    e.leaseUntil = null;
     record(e, attempt, firstAttemptAt, nextAttemptAt);
     e.nextAttemptAt = nextAttemptAt;
     due.add(e);
@@ -155,13 +152,10 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     if (state == DeliveryState.PENDING) {
       throw new IllegalArgumentException("finish needs a final state, not PENDING; use retry to reschedule");
     }
-    Entry e = leasedBy(deliveryId, owner);
+    Entry e = release(deliveryId, owner);
     if (e == null) {
       return false;
     }
-    leased.remove(e);
-    e.owner = null;
-    e.leaseUntil = null;
     Instant now = attempt != null ? attempt.startedAt().plus(attempt.duration()) : e.updatedAt;
     record(e, attempt, firstAttemptAt, now);
     e.state = state;
@@ -181,9 +175,16 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     return true;
   }
 
-  private Entry leasedBy(String deliveryId, String owner) {
+  /** Ends {@code owner}'s lease on a delivery; null when it holds none (the change is ignored). */
+  private Entry release(String deliveryId, String owner) {
     Entry e = byId.get(DeliveryKey.of(deliveryId));
-    return e != null && e.state == DeliveryState.PENDING && owner.equals(e.owner) ? e : null;
+    if (e == null || e.state != DeliveryState.PENDING || !owner.equals(e.owner)) {
+      return null;
+    }
+    leased.remove(e);
+    e.owner = null;
+    e.leaseUntil = null;
+    return e;
   }
 
   private static void record(Entry e, AttemptRecord attempt, Instant firstAttemptAt, Instant now) {
