@@ -14,6 +14,8 @@ final class Delivery {
   int attempts;
   Instant firstAttemptAt;
   boolean finished;
+  /** Why it is ended without an attempt as soon as it is claimed (its subscription is gone), or null. */
+  String skip;
   /** Its endpoint's queue, once submitted (for releasing the slot it takes). */
   EndpointQueues.Queue queue;
   /** When this publisher's lease on it ends, as far as it knows; null when not claimed by the dispatcher. */

@@ -71,6 +71,8 @@ final class DeliveryEngine {
 
   private final AtomicInteger dispatchRequests = new AtomicInteger();
   private ScheduledFuture<?> wake; // guarded by this
+  /** Set when the dispatcher found no claim capacity; cleared (with a dispatch) when a slot frees. */
+  private volatile boolean starved;
   private Instant wakeAt;          // guarded by this
 
   /** Sends take the read lock, shutdown the write lock: nothing slips in after shutdown looked. */
@@ -172,7 +174,14 @@ final class DeliveryEngine {
               : store.enqueue(event.id(), event.type(), body, ids, now));
         } catch (RuntimeException e) {
           for (int k = 0; k < fresh.size(); k++) {
-            unregister(new DeliveryKey(event.id(), fresh.get(k).id()), slots[k]);
+            DeliveryKey key = new DeliveryKey(event.id(), fresh.get(k).id());
+            unregister(key, slots[k]);
+            // Sends that chained onto this one's slot meanwhile have no delivery behind them either.
+            Slot orphans = waiting.remove(key);
+            if (orphans != null) {
+              orphans.fill(new DeliveryOutcome.Skipped(event.id(), fresh.get(k), 0, "the event could not be"
+                  + " stored (" + e.getMessage() + "); send it again"));
+            }
           }
           throw e;
         }
@@ -180,13 +189,14 @@ final class DeliveryEngine {
           Subscription s = fresh.get(k);
           Slot slot = slots[k];
           if (!added.contains(s.id())) { // stored before, maybe ended long ago: nothing will deliver it now
-            unregister(new DeliveryKey(event.id(), s.id()), slot);
-            slot.outcome = new DeliveryOutcome.Skipped(event.id(), s, 0, "event " + event.id()
-                + " was enqueued for this subscription before (one delivery per event id and subscription);"
-                + " send it with a new id, or requeue the stored delivery");
-            told.add(slot);
             if (bounded) {
               pending.release(1);
+            }
+            if (unregister(new DeliveryKey(event.id(), s.id()), slot)) { // else that delivery ended and filled it
+              slot.outcome = new DeliveryOutcome.Skipped(event.id(), s, 0, "event " + event.id()
+                  + " was enqueued for this subscription before (one delivery per event id and subscription);"
+                  + " send it with a new id, or requeue the stored delivery");
+              told.add(slot);
             }
           }
         }
@@ -212,9 +222,21 @@ final class DeliveryEngine {
   }
 
   /** Takes one send's slot back out of a delivery's chain (its enqueue failed or was a duplicate). */
-  private void unregister(DeliveryKey key, Slot slot) {
-    waiting.computeIfPresent(key, (k, head) -> head.without(slot));
-    backlog.computeIfPresent(key.subscriptionId(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+  /**
+   * Takes one send's slot back out of a delivery's chain (its enqueue failed or was a duplicate).
+   *
+   * @return false if the slot was no longer there: the delivery ended meanwhile and filled it
+   */
+  private boolean unregister(DeliveryKey key, Slot slot) {
+    boolean[] found = {false};
+    waiting.computeIfPresent(key, (k, head) -> {
+      found[0] = head.contains(slot);
+      return found[0] ? head.without(slot) : head;
+    });
+    if (found[0]) {
+      backlog.computeIfPresent(key.subscriptionId(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+    return found[0];
   }
 
   /** Joins a send to a delivery already pending; if it ended meanwhile, the send learns that. */
@@ -265,6 +287,15 @@ final class DeliveryEngine {
       }
       last.next = other;
       return this;
+    }
+
+    boolean contains(Slot other) {
+      for (Slot s = this; s != null; s = s.next) {
+        if (s == other) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** This chain without {@code other}; null when nothing is left. */
@@ -356,7 +387,10 @@ final class DeliveryEngine {
     while (true) {
       try {
         dispatchOnce();
-      } catch (RuntimeException e) {
+      } catch (VirtualMachineError e) {
+        dispatchRequests.set(0);
+        throw e;
+      } catch (RuntimeException | Error e) {
         log.error("claiming deliveries from {} failed; trying again in {}", store, settings.pollInterval(), e);
         scheduleWake(clock.instant().plus(settings.pollInterval()));
       }
@@ -368,13 +402,20 @@ final class DeliveryEngine {
   }
 
   private void dispatchOnce() {
-    if (closed) {
-      return;
-    }
     Instant now = clock.instant();
-    int room = settings.maxInFlight() - claimed.size();
+    List<Delivery> toStart = new ArrayList<>();
     boolean full = false;
-    if (room > 0) {
+    // Claims happen under the read lock: shutdown (the write lock) never sees a batch half taken.
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      int room = settings.maxInFlight() - claimed.size();
+      if (room <= 0) {
+        starved = true; // the next end frees a slot and calls the dispatcher again
+        return;
+      }
       int limit = Math.min(room, CLAIM_BATCH);
       List<StoredDelivery> batch = store.claim(now, limit, settings.lease(), owner);
       full = batch.size() == limit;
@@ -394,20 +435,26 @@ final class DeliveryEngine {
           store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
           continue;
         }
+        Delivery d = new Delivery(sd, s == null ? placeholder(sd) : s,
+            s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy));
         if (s == null || !s.enabled()) {
-          Delivery d = new Delivery(sd, s == null ? placeholder(sd) : s, defaultPolicy);
-          claimed.put(d.id(), d);
-          end(d, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(sd.eventId(), d.subscription,
-              sd.attempts(), "subscription was " + (s == null ? "removed" : "disabled") + " after " + sd.attempts()
-              + " attempt(s)"));
-          continue;
+          d.skip = "subscription was " + (s == null ? "removed" : "disabled") + " after " + sd.attempts()
+              + " attempt(s)";
         }
-        Delivery d = new Delivery(sd, s, s.retryPolicy().orElse(defaultPolicy));
         d.leaseUntil = leaseUntil;
         claimed.put(d.id(), d);
-        if (!queues.submit(d, nanos(), this::start, claimed.size() > settings.maxInFlight() / 2)) {
-          later(d, BACKLOG_RETRY); // its endpoint is backed up: keep the claim capacity for the others
-        }
+        toStart.add(d);
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    // Outside the lock: attempts run listeners, and a listener may close the publisher.
+    for (Delivery d : toStart) {
+      if (d.skip != null) {
+        end(d, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(d.eventId(), d.subscription,
+            d.stored.attempts(), d.skip));
+      } else if (!queues.submit(d, nanos(), this::start, claimed.size() > settings.maxInFlight() / 2)) {
+        later(d, BACKLOG_RETRY); // its endpoint is backed up: keep the claim capacity for the others
       }
     }
     if (full) {
@@ -459,21 +506,33 @@ final class DeliveryEngine {
   private void start(Delivery d, long waitNanos) {
     try {
       if (waitNanos <= 0 && !IN_ATTEMPT.get()) {
-        IN_ATTEMPT.set(true);
-        try {
-          attempt(d);
-        } finally {
-          IN_ATTEMPT.set(false);
-        }
+        attemptHere(d);
       } else if (waitNanos <= 0) {
-        scheduler.execute(() -> attempt(d));
+        scheduler.execute(() -> attemptHere(d));
       } else {
-        scheduler.schedule(() -> attempt(d), waitNanos, TimeUnit.NANOSECONDS);
+        scheduler.schedule(() -> attemptHere(d), waitNanos, TimeUnit.NANOSECONDS);
       }
     } catch (RejectedExecutionException e) {
       // The scheduler is full or shut down: give the slot back, and the delivery to the store.
-      handBack(d, "the scheduler refused its attempt (" + e.getMessage() + ")");
       queues.release(d, nanos(), this::start);
+      try {
+        handBack(d, "the scheduler refused its attempt (" + e.getMessage() + ")");
+      } catch (RuntimeException storeDown) {
+        log.warn("could not hand {} back to {}; it is claimed again when its lease ends", d, store, storeDown);
+      }
+    }
+  }
+
+  /** Runs an attempt on this thread, marked as inside one, so that what it starts cannot recurse. */
+  private void attemptHere(Delivery d) {
+    boolean outer = !IN_ATTEMPT.get();
+    IN_ATTEMPT.set(true);
+    try {
+      attempt(d);
+    } finally {
+      if (outer) {
+        IN_ATTEMPT.set(false);
+      }
     }
   }
 
@@ -482,10 +541,22 @@ final class DeliveryEngine {
     synchronized (d) {
       d.finished = true;
     }
-    claimed.remove(d.id());
     Instant due = clock.instant().plus(delay);
-    store.retry(d.id(), owner, null, d.firstAttemptAt, due);
+    try {
+      store.retry(d.id(), owner, null, d.firstAttemptAt, due);
+    } finally {
+      claimed.remove(d.id()); // after the store: a claim in between would take it for someone else's
+      freedCapacity();
+    }
     scheduleWake(due);
+  }
+
+  /** A claim slot came free: if the dispatcher stopped for want of one, let it claim again. */
+  private void freedCapacity() {
+    if (starved && claimed.size() < settings.maxInFlight()) {
+      starved = false;
+      requestDispatch();
+    }
   }
 
   /**
@@ -503,9 +574,13 @@ final class DeliveryEngine {
       }
       d.finished = true;
     }
-    claimed.remove(d.id());
     log.warn("{} goes back to {}: {}", d, store, why);
-    store.retry(d.id(), owner, null, d.firstAttemptAt, clock.instant().plus(settings.pollInterval()));
+    try {
+      store.retry(d.id(), owner, null, d.firstAttemptAt, clock.instant().plus(settings.pollInterval()));
+    } finally {
+      claimed.remove(d.id());
+      freedCapacity();
+    }
     scheduleWake(clock.instant().plus(settings.pollInterval()));
   }
 
@@ -652,12 +727,20 @@ final class DeliveryEngine {
       notify(() -> l.onRetryScheduled(d.stored, d.subscription, failed, wait));
     }
     synchronized (d) {
+      if (d.finished) {
+        return; // abandoned by shutdown meanwhile
+      }
       d.finished = true; // this claim is over; the store holds the delivery until it is due again
     }
-    claimed.remove(d.id());
     Instant next = clock.instant().plus(wait);
-    if (!store.retry(d.id(), owner, record, d.firstAttemptAt, next)) {
-      log.warn("lost the lease on {} before recording its retry; another instance took it over", d);
+    try {
+      if (!store.retry(d.id(), owner, record, d.firstAttemptAt, next)) {
+        log.warn("lost the lease on {} before recording its retry; another instance took it over", d);
+      }
+    } catch (RuntimeException e) {
+      log.error("recording the retry of {} in {} failed; it is claimed again when its lease ends", d, store, e);
+    } finally {
+      claimed.remove(d.id()); // after the store: a claim in between would take it for someone else's
     }
     requestDispatch();
   }
@@ -673,7 +756,7 @@ final class DeliveryEngine {
       }
       d.finished = true;
     }
-    claimed.remove(d.id());
+    boolean ours = true;
     if (state == null) {
       try {
         if (store.durable()) { // abandoned here, not lost: the next publisher (or another instance) takes it at once
@@ -689,13 +772,16 @@ final class DeliveryEngine {
       try {
         if (!store.finish(d.id(), owner, state, record, d.firstAttemptAt,
             outcome instanceof DeliveryOutcome.Delivered ? null : reasonOf(outcome))) {
+          ours = false; // another claim of it holds the delivery now, and will end it
           log.warn("lost the lease on {} before recording its end; another instance took it over", d);
         }
       } catch (RuntimeException e) {
         log.error("recording the end of {} in {} failed; it will be attempted again after its lease", d, store, e);
       }
     }
-    if (!store.durable()) {
+    claimed.remove(d.id()); // after the store: a claim in between would take it for someone else's
+    freedCapacity();
+    if (!store.durable() && ours) {
       pending.release(1);
     }
     Slot slot = waiting.remove(new DeliveryKey(d.eventId(), d.stored.subscriptionId()));

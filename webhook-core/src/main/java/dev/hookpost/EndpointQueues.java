@@ -101,15 +101,16 @@ final class EndpointQueues {
     }
   }
 
-  /** Removes every waiting delivery, for shutdown. */
+  /** Removes every waiting delivery, for shutdown; {@code sink} runs outside the queues' locks. */
   void drainWaiting(Consumer<Delivery> sink) {
+    java.util.List<Delivery> drained = new java.util.ArrayList<>();
     for (Queue q : queues.values()) {
       synchronized (q) {
-        for (Delivery d; (d = q.waiting.poll()) != null; ) {
-          sink.accept(d);
-        }
+        drained.addAll(q.waiting);
+        q.waiting.clear();
       }
     }
+    drained.forEach(sink);
   }
 
   /** Token-bucket reservation: the wait before this request may start. Caller holds q. */
