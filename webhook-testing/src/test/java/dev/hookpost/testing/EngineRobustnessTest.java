@@ -201,6 +201,65 @@ class EngineRobustnessTest {
     }
   }
 
+  /** Delegates to the in-memory store and runs a hook right after an enqueue, before send reads its result. */
+  static final class HookedStore implements dev.hookpost.DeliveryStore {
+    final dev.hookpost.DeliveryStore inner = dev.hookpost.DeliveryStore.inMemory();
+    Runnable afterEnqueue;
+
+    @Override
+    public List<String> enqueue(String e, String t, byte[] p, List<String> s, java.time.Instant at) {
+      List<String> added = inner.enqueue(e, t, p, s, at);
+      Runnable hook = afterEnqueue;
+      afterEnqueue = null;
+      if (hook != null) {
+        hook.run();
+      }
+      return added;
+    }
+
+    @Override public List<StoredDelivery> claim(java.time.Instant n, int l, Duration d, String o) {
+      return inner.claim(n, l, d, o);
+    }
+    @Override public Optional<java.time.Instant> nextDue() { return inner.nextDue(); }
+    @Override public boolean retry(String id, String o, dev.hookpost.AttemptRecord a, java.time.Instant f,
+        java.time.Instant n) { return inner.retry(id, o, a, f, n); }
+    @Override public boolean finish(String id, String o, dev.hookpost.DeliveryState st, dev.hookpost.AttemptRecord a,
+        java.time.Instant f, String r) { return inner.finish(id, o, st, a, f, r); }
+    @Override public List<StoredDelivery> find(dev.hookpost.DeliveryQuery q) { return inner.find(q); }
+    @Override public List<dev.hookpost.AttemptRecord> history(String id) { return inner.history(id); }
+    @Override public int requeue(dev.hookpost.DeliveryQuery q, java.time.Instant at) { return inner.requeue(q, at); }
+    @Override public int purge(java.time.Instant t) { return inner.purge(t); }
+    @Override public boolean durable() { return false; }
+  }
+
+  @Test
+  void reSendingWhileARequeuedDeliveryEndsGivesOneOutcomePerSlot() {
+    HookedStore store = new HookedStore();
+    java.util.List<DeliveryOutcome> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    transport.respondWith(Answer.status(500)); // a: a dead letter first, then delivered on requeue
+    HoldingTransport never = new HoldingTransport();
+    Transport split = r -> r.endpoint().getHost().startsWith("a.") ? transport.send(r) : never.send(r);
+    Subscription a = sub("a").toBuilder().retryPolicy(RetryPolicy.none()).build();
+    try (WebhookPublisher p = WebhookPublisher.builder().transport(split).clock(time.clock())
+        .scheduler(time.scheduler()).shutdownTimeout(Duration.ZERO).store(store).subscription(a).subscription(sub("b"))
+        .listener(new DeliveryListener() {
+          @Override
+          public void onOutcome(DeliveryOutcome o) {
+            told.add(o);
+          }
+        }).build()) {
+      Event e = Event.of("t", 1);
+      p.send(e); // a gives up at once; b stays in flight
+      store.afterEnqueue = () -> p.requeue(dev.hookpost.DeliveryQuery.deadLetters()); // ends a while send looks
+
+      SendHandle again = p.send(e);
+
+      assertThat(again.outcomes()).isNotCompletedExceptionally();
+      assertThat(told).filteredOn(o -> o.subscription().id().equals("a")).extracting(o -> o.getClass().getSimpleName())
+          .containsExactly("GaveUp", "Delivered");
+    }
+  }
+
   @Test
   void aSkippedRetryReportsTheAttemptsMadeBeforeIt() {
     transport.respondWith(Answer.status(503));
