@@ -40,8 +40,4 @@ final class PendingLimit {
   synchronized int held() {
     return held;
   }
-
-  int max() {
-    return max;
-  }
 }

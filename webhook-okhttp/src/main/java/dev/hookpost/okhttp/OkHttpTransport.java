@@ -19,7 +19,6 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.Dns;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -139,7 +138,7 @@ public final class OkHttpTransport implements Transport {
     }
     try (Response response = call.execute()) {
       String excerpt = readExcerpt(response.body());
-      result.complete(new TransportResponse(response.code(), toMap(response.headers()), excerpt));
+      result.complete(new TransportResponse(response.code(), response.headers().toMultimap(), excerpt));
     } catch (IOException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof GuardedDns.Refused refused) {
@@ -231,10 +230,6 @@ public final class OkHttpTransport implements Transport {
       // keep what arrived
     }
     return new String(kept.readByteArray(), StandardCharsets.UTF_8);
-  }
-
-  private static Map<String, java.util.List<String>> toMap(Headers headers) {
-    return headers.toMultimap();
   }
 
   /** Shuts down the dispatcher and evicts pooled connections when the client is this transport's own. */
