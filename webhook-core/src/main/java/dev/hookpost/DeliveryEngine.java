@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
 final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(WebhookPublisher.class);
   private static final int CLAIM_BATCH = 256;
+  /**
+   * How many of a send's deliveries the caller's thread claims and starts itself when the store
+   * is in memory: the first attempt then needs no wake-up of the dispatcher thread. The rest of
+   * a large fan-out goes to the dispatcher, so {@code send} stays short.
+   */
+  private static final int START_IN_SEND = 8;
   /** When a delivery whose endpoint is backed up is claimed again. */
   private static final Duration BACKLOG_RETRY = Duration.ofSeconds(1);
   /** The longest wait any retry policy may ask for; longer ones are cut to it. */
@@ -151,6 +157,8 @@ final class DeliveryEngine {
     if (bounded) {
       acquirePermits(event, fresh.size());
     }
+    Claim startNow = null; // claimed here, started by this thread after unlocking
+    boolean dispatch = !fresh.isEmpty() && connection == null;
     lifecycle.readLock().lock();
     try {
       if (closed) {
@@ -185,6 +193,16 @@ final class DeliveryEngine {
           }
           throw e;
         }
+        if (bounded && connection == null && !added.isEmpty()) {
+          // The dispatcher is needed only for what this claim left due: the rest of a fan-out, or
+          // older deliveries that came first.
+          try {
+            startNow = claimLocked(now, START_IN_SEND);
+          } catch (RuntimeException e) { // the event is stored: the dispatcher claims it instead
+            log.warn("claiming the deliveries of event {} at once failed; the dispatcher takes them", event.id(), e);
+          }
+          dispatch = startNow == null || startNow.full();
+        }
         for (int k = 0; k < fresh.size(); k++) {
           Subscription s = fresh.get(k);
           Slot slot = slots[k];
@@ -215,13 +233,15 @@ final class DeliveryEngine {
       tellOutcome(slot.outcome);
       slot.fill(slot.outcome);
     }
-    if (!fresh.isEmpty() && connection == null) {
+    if (dispatch) {
       requestDispatch();
+    }
+    if (startNow != null) {
+      startClaimed(startNow.toStart());
     }
     return new SendHandle(event.id(), outcomes.future);
   }
 
-  /** Takes one send's slot back out of a delivery's chain (its enqueue failed or was a duplicate). */
   /**
    * Takes one send's slot back out of a delivery's chain (its enqueue failed or was a duplicate).
    *
@@ -403,60 +423,24 @@ final class DeliveryEngine {
 
   private void dispatchOnce() {
     Instant now = clock.instant();
-    List<Delivery> toStart = new ArrayList<>();
-    boolean full = false;
+    List<Delivery> toStart;
+    boolean full;
     // Claims happen under the read lock: shutdown (the write lock) never sees a batch half taken.
     lifecycle.readLock().lock();
     try {
       if (closed) {
         return;
       }
-      int room = settings.maxInFlight() - claimed.size();
-      if (room <= 0) {
-        starved = true; // the next end frees a slot and calls the dispatcher again
+      Claim claim = claimLocked(now, CLAIM_BATCH);
+      if (claim == null) {
         return;
       }
-      int limit = Math.min(room, CLAIM_BATCH);
-      List<StoredDelivery> batch = store.claim(now, limit, settings.lease(), owner);
-      full = batch.size() == limit;
-      Instant leaseUntil = now.plus(settings.lease());
-      for (StoredDelivery sd : batch) {
-        Delivery mine = claimed.get(sd.deliveryId());
-        if (mine != null) {
-          mine.leaseUntil = leaseUntil; // ours already: the claim only renewed its lease
-          continue;
-        }
-        Subscription s;
-        try {
-          s = registry.find(sd.subscriptionId()).orElse(null);
-        } catch (RuntimeException e) {
-          log.error("looking up subscription {} in {} failed; {} waits for the next poll", sd.subscriptionId(),
-              registry, sd.deliveryId(), e);
-          store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
-          continue;
-        }
-        Delivery d = new Delivery(sd, s == null ? placeholder(sd) : s,
-            s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy));
-        if (s == null || !s.enabled()) {
-          d.skip = "subscription was " + (s == null ? "removed" : "disabled") + " after " + sd.attempts()
-              + " attempt(s)";
-        }
-        d.leaseUntil = leaseUntil;
-        claimed.put(d.id(), d);
-        toStart.add(d);
-      }
+      toStart = claim.toStart();
+      full = claim.full();
     } finally {
       lifecycle.readLock().unlock();
     }
-    // Outside the lock: attempts run listeners, and a listener may close the publisher.
-    for (Delivery d : toStart) {
-      if (d.skip != null) {
-        end(d, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(d.eventId(), d.subscription,
-            d.stored.attempts(), d.skip));
-      } else if (!queues.submit(d, nanos(), this::start, claimed.size() > settings.maxInFlight() / 2)) {
-        later(d, BACKLOG_RETRY); // its endpoint is backed up: keep the claim capacity for the others
-      }
-    }
+    startClaimed(toStart); // outside the lock: attempts run listeners, and a listener may close the publisher
     if (full) {
       requestDispatch(); // more may be due: claim again after this round
     }
@@ -465,6 +449,66 @@ final class DeliveryEngine {
     Instant at = next.map(n -> poll == null || n.isBefore(poll) ? n : poll).orElse(poll);
     if (at != null && !full) {
       scheduleWake(at);
+    }
+  }
+
+  /**
+   * Claims up to {@code limit} due deliveries for this publisher. Caller holds the lifecycle read
+   * lock and has checked {@code closed}.
+   *
+   * @return what to start, or null when there is no claim capacity (the next end frees a slot and
+   *     calls the dispatcher again)
+   */
+  private Claim claimLocked(Instant now, int limit) {
+    int room = settings.maxInFlight() - claimed.size();
+    if (room <= 0) {
+      starved = true;
+      return null;
+    }
+    int asked = Math.min(limit, room);
+    List<StoredDelivery> batch = store.claim(now, asked, settings.lease(), owner);
+    List<Delivery> toStart = new ArrayList<>(batch.size());
+    Instant leaseUntil = now.plus(settings.lease());
+    for (StoredDelivery sd : batch) {
+      Delivery mine = claimed.get(sd.deliveryId());
+      if (mine != null) {
+        mine.leaseUntil = leaseUntil; // ours already: the claim only renewed its lease
+        continue;
+      }
+      Subscription s;
+      try {
+        s = registry.find(sd.subscriptionId()).orElse(null);
+      } catch (RuntimeException e) {
+        log.error("looking up subscription {} in {} failed; {} waits for the next poll", sd.subscriptionId(),
+            registry, sd.deliveryId(), e);
+        store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
+        continue;
+      }
+      Delivery d = new Delivery(sd, s == null ? placeholder(sd) : s,
+          s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy));
+      if (s == null || !s.enabled()) {
+        d.skip = "subscription was " + (s == null ? "removed" : "disabled") + " after " + sd.attempts()
+            + " attempt(s)";
+      }
+      d.leaseUntil = leaseUntil;
+      claimed.put(d.id(), d);
+      toStart.add(d);
+    }
+    return new Claim(toStart, batch.size() == asked);
+  }
+
+  /** What one claim took: the deliveries to start, and whether the store may have more due. */
+  private record Claim(List<Delivery> toStart, boolean full) {}
+
+  /** Hands claimed deliveries to their endpoints' queues (or ends the skipped ones). No lock held. */
+  private void startClaimed(List<Delivery> toStart) {
+    for (Delivery d : toStart) {
+      if (d.skip != null) {
+        end(d, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(d.eventId(), d.subscription,
+            d.stored.attempts(), d.skip));
+      } else if (!queues.submit(d, nanos(), this::start, claimed.size() > settings.maxInFlight() / 2)) {
+        later(d, BACKLOG_RETRY); // its endpoint is backed up: keep the claim capacity for the others
+      }
     }
   }
 
