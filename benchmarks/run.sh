@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every Hookpost benchmark side by side with hand-written OkHttp, and prints the
-# table (figure, Hookpost, baseline, ratio). About 6-8 minutes on 2 cores.
+# table (figure, Hookpost, baseline, ratio). About 10 minutes on 2 cores.
 #   benchmarks/run.sh            # ROUNDS=3 by default; ROUNDS=5 for steadier medians
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,21 +54,21 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS"
   for n in 1 8 32; do
     for impl in sync async hookpost; do
-      run -Dwarmup=20000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench throughput $impl $n "${URL}hook"
+      run -Dwarmup=60000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench throughput $impl $n "${URL}hook"
     done
   done
   for impl in sync hookpost; do
-    run -Dwarmup=20000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench latency $impl "${URL}hook"
+    run -Dwarmup=30000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench latency $impl "${URL}hook"
     run dev.hookpost.benchmarks.HttpBench fanout $impl "$URL"
   done
   for mode in alone hanging; do
-    run -Dwarmup=20000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench isolation $mode "${URL}hook"
+    run -Dwarmup=60000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench isolation $mode "${URL}hook"
   done
 done
 run dev.hookpost.benchmarks.MemoryBench 100000
 run dev.hookpost.benchmarks.StoreBench 5000
 echo "== JMH"
 $JAVA org.openjdk.jmh.Main 'SigningBench' -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh-signing.json" >/dev/null
-$JAVA org.openjdk.jmh.Main 'SendHoldBench' -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh-send.json" >/dev/null
+$JAVA org.openjdk.jmh.Main 'SendHoldBench' -jvmArgsAppend "-Durl=$URL" -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh-send.json" >/dev/null
 echo
 $JAVA dev.hookpost.benchmarks.Report "$RESULTS" "$OUT/jmh-signing.json" "$OUT/jmh-send.json" | tee "$OUT/table.md"

@@ -41,7 +41,7 @@ final class DeliveryEngine {
    * is in memory: the first attempt then needs no wake-up of the dispatcher thread. The rest of
    * a large fan-out goes to the dispatcher, so {@code send} stays short.
    */
-  private static final int START_IN_SEND = 8;
+  private static final int START_IN_SEND = 4;
   /** When a delivery whose endpoint is backed up is claimed again. */
   private static final Duration BACKLOG_RETRY = Duration.ofSeconds(1);
   /** The longest wait any retry policy may ask for; longer ones are cut to it. */

@@ -87,10 +87,10 @@ public final class Report {
         double p50 = metric.path("scorePercentiles").path("50.0").asDouble();
         double p99 = metric.path("scorePercentiles").path("99.0").asDouble();
         rows.add(row("send holds the caller, " + subs + " subscription(s), p50 (us)", p50, Double.NaN, Double.NaN,
-            "-", true, "JMH SampleTime"));
+            "-", true, "JMH SampleTime; OkHttp transport, idle publisher"));
         boolean one = subs.equals("1");
         rows.add(row("send holds the caller, " + subs + " subscription(s), p99 (us)", p99, Double.NaN, Double.NaN,
-            one ? "<= 50" : "-", !one || p99 <= 50, "JMH SampleTime"));
+            one ? "<= 50" : "-", !one || p99 <= 50, "JMH SampleTime; OkHttp transport, idle publisher"));
       }
     }
     for (String size : new String[] {"1024", "65536"}) {

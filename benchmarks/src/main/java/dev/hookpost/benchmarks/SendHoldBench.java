@@ -1,19 +1,17 @@
 package dev.hookpost.benchmarks;
 
+import dev.hookpost.AddressGuard;
 import dev.hookpost.Event;
+import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
 import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
-import dev.hookpost.TransportResponse;
 import dev.hookpost.WebhookPublisher;
-import java.util.List;
+import dev.hookpost.okhttp.OkHttpTransport;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -26,57 +24,61 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * How long {@code send} holds the caller's thread: validate, serialize once, match, enqueue one
- * delivery per subscription in the in-memory store, wake the dispatcher. The scheduler here
- * drops the dispatcher's task, so only the caller's share is timed (the network work runs on
- * other threads in real use); a fresh publisher every iteration keeps the store small.
+ * How long {@code send} holds the caller's thread at low load, with the real OkHttp transport
+ * and the receiver {@code run.sh} starts (system property {@code url}, default
+ * {@code http://127.0.0.1:18080/}): validate, serialize once, match, enqueue, and claim, sign
+ * and hand to a transport worker the first deliveries. Before each timed {@code send} (untimed)
+ * the previous event's deliveries have all been answered and the publisher has been idle for
+ * 0.3 ms, so idle transport workers have gone to sleep: the caller pays for waking one. The
+ * trial starts with 40,000 untimed deliveries for the JIT.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class SendHoldBench {
+  static final int WARMUP_SENDS = 40_000;
+
   @Param({"1", "100"})
   int subscriptions;
 
   WebhookPublisher publisher;
+  SendHandle previous;
   Map<String, Object> data = Payloads.oneKib(1);
 
-  @Setup(Level.Iteration)
-  public void setUp() {
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    String url = System.getProperty("url", "http://127.0.0.1:18080/");
     WebhookPublisher.Builder b = WebhookPublisher.builder()
-        .transport(r -> CompletableFuture.completedFuture(TransportResponse.of(204)))
-        .scheduler(new DroppingScheduler())
-        .maxPendingDeliveries(Integer.MAX_VALUE)
-        .maxPendingPerSubscription(Integer.MAX_VALUE);
+        .transport(OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1")).build())
+        .retryPolicy(RetryPolicy.none());
     String secret = Signer.generateSecret();
     for (int i = 0; i < subscriptions; i++) {
-      b.subscription(Subscription.builder().id("s" + i).endpoint("https://receiver.example/s/" + i).secret(secret)
-          .build());
+      b.subscription(Subscription.builder().id("s" + i).endpoint(url + "s/" + i).secret(secret).build());
     }
     publisher = b.build();
+    // The JIT needs tens of thousands of sends, far more than the timed iterations make at low load.
+    for (int i = 0; i < WARMUP_SENDS / subscriptions; i++) {
+      publisher.send(Event.of("order.created", data)).outcomes().get(10, TimeUnit.SECONDS);
+    }
   }
 
-  @TearDown(Level.Iteration)
+  /** Untimed: the previous event's deliveries are answered, and the publisher has idled a while. */
+  @Setup(Level.Invocation)
+  public void quiet() throws Exception {
+    if (previous != null) {
+      previous.outcomes().get(10, TimeUnit.SECONDS);
+    }
+    LockSupport.parkNanos(Long.getLong("idleNanos", 300_000));
+  }
+
+  @TearDown(Level.Trial)
   public void tearDown() {
-    publisher = null; // dropped, not closed: closing would hand back every pending delivery
+    publisher.shutdown(Duration.ofSeconds(10));
   }
 
   @Benchmark
   public SendHandle send() {
-    return publisher.send(Event.of("order.created", data));
-  }
-
-  /** Accepts work and never runs it. */
-  static final class DroppingScheduler extends AbstractExecutorService implements ScheduledExecutorService {
-    @Override public void execute(Runnable command) { }
-    @Override public ScheduledFuture<?> schedule(Runnable c, long d, TimeUnit u) { return null; }
-    @Override public <V> ScheduledFuture<V> schedule(Callable<V> c, long d, TimeUnit u) { return null; }
-    @Override public ScheduledFuture<?> scheduleAtFixedRate(Runnable c, long i, long p, TimeUnit u) { return null; }
-    @Override public ScheduledFuture<?> scheduleWithFixedDelay(Runnable c, long i, long d, TimeUnit u) { return null; }
-    @Override public void shutdown() { }
-    @Override public List<Runnable> shutdownNow() { return List.of(); }
-    @Override public boolean isShutdown() { return false; }
-    @Override public boolean isTerminated() { return false; }
-    @Override public boolean awaitTermination(long t, TimeUnit u) { return true; }
+    previous = publisher.send(Event.of("order.created", data));
+    return previous;
   }
 }

@@ -203,4 +203,12 @@ class OkHttpTransportTest {
     assertThatThrownBy(() -> OkHttpTransport.builder().readTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readTimeout must be a positive Duration");
   }
+
+  @Test
+  void builderRejectsAnIdleSpinOutsideZeroToTenMilliseconds() {
+    assertThatThrownBy(() -> OkHttpTransport.builder().idleSpin(Duration.ofMillis(11)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleSpin must be 0 to 10 ms");
+    assertThatThrownBy(() -> OkHttpTransport.builder().idleSpin(Duration.ofNanos(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Duration.ZERO");
+  }
 }

@@ -1,0 +1,65 @@
+package dev.hookpost.okhttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class TrampolineExecutorTest {
+  private static Thread runOn(TrampolineExecutor executor) throws Exception {
+    CompletableFuture<Thread> ran = new CompletableFuture<>();
+    executor.submit(() -> ran.complete(Thread.currentThread()));
+    return ran.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void workSubmittedWhileAnIdleWorkerSpinsRunsOnThatWorker() throws Exception {
+    TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.SECONDS.toNanos(5));
+    try {
+      Thread first = runOn(executor);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+      while (!executor.spinning() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(executor.spinning()).isTrue();
+
+      Thread second = runOn(executor);
+
+      assertThat(second).isSameAs(first);
+    } finally {
+      executor.shutdown();
+    }
+  }
+
+  @Test
+  void withoutSpinningWorkSubmittedToAnIdlePoolStartsAnotherWorker() throws Exception {
+    TrampolineExecutor executor = new TrampolineExecutor(4, 0);
+    try {
+      Thread first = runOn(executor);
+      Thread second = runOn(executor);
+
+      assertThat(second).isNotSameAs(first); // the pool grows to its size before it reuses idle workers
+    } finally {
+      executor.shutdown();
+    }
+  }
+
+  @Test
+  void workSubmittedFromAWorkerRunsOnThatWorkerOnceItsTaskReturns() throws Exception {
+    TrampolineExecutor executor = new TrampolineExecutor(4, 0);
+    try {
+      CompletableFuture<Thread> outer = new CompletableFuture<>();
+      CompletableFuture<Thread> inner = new CompletableFuture<>();
+      executor.submit(() -> {
+        executor.submit(() -> inner.complete(Thread.currentThread()));
+        assertThat(inner).isNotDone(); // not run inside the submitting task
+        outer.complete(Thread.currentThread());
+      });
+
+      assertThat(inner.get(10, TimeUnit.SECONDS)).isSameAs(outer.get(10, TimeUnit.SECONDS));
+    } finally {
+      executor.shutdown();
+    }
+  }
+}
