@@ -15,6 +15,8 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>Called on the publisher's threads, possibly concurrently: keep it quick and thread-safe.
+ * With the in-memory store and a transport that answers before returning (a test double), the
+ * first attempt's calls come on the thread that called {@code send}, before it returns.
  * An exception it throws is logged and does not disturb delivery.
  */
 public interface DeliveryListener {

@@ -42,7 +42,9 @@ public final class WebhookPublisher implements AutoCloseable {
 
   /**
    * Accepts {@code event} for delivery to every subscription that matches its type and returns
-   * at once.
+   * at once. With the in-memory store, the caller's thread also signs the first few deliveries
+   * and hands them to the transport (no wait for the network), so that they go out without
+   * first waking another thread.
    *
    * @return a handle whose {@link SendHandle#outcomes() future} completes with each
    *     subscription's final outcome
