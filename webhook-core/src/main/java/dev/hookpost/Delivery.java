@@ -14,6 +14,8 @@ final class Delivery {
   int attempts;
   Instant firstAttemptAt;
   boolean finished;
+  /** Handed to its endpoint's queue; until then, shutdown may abandon it at once. */
+  boolean started;
   /** Why it is ended without an attempt as soon as it is claimed (its subscription is gone), or null. */
   String skip;
   /** Its endpoint's queue, once submitted (for releasing the slot it takes). */

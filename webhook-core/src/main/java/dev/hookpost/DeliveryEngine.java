@@ -75,6 +75,8 @@ final class DeliveryEngine {
   private final List<DeliveryOutcome.Abandoned> abandonedOnClose =
       java.util.Collections.synchronizedList(new ArrayList<>());
 
+  /** Makes checking claim capacity and claiming one step, as senders and the dispatcher both claim. */
+  private final Object claimLock = new Object();
   private final AtomicInteger dispatchRequests = new AtomicInteger();
   private ScheduledFuture<?> wake; // guarded by this
   /** Set when the dispatcher found no claim capacity; cleared (with a dispatch) when a slot frees. */
@@ -201,7 +203,7 @@ final class DeliveryEngine {
           } catch (RuntimeException e) { // the event is stored: the dispatcher claims it instead
             log.warn("claiming the deliveries of event {} at once failed; the dispatcher takes them", event.id(), e);
           }
-          dispatch = startNow == null || startNow.full();
+          dispatch = startNow == null || startNow.full() || startNow.handedBack();
         }
         for (int k = 0; k < fresh.size(); k++) {
           Subscription s = fresh.get(k);
@@ -460,49 +462,78 @@ final class DeliveryEngine {
    *     calls the dispatcher again)
    */
   private Claim claimLocked(Instant now, int limit) {
-    int room = settings.maxInFlight() - claimed.size();
-    if (room <= 0) {
-      starved = true;
-      return null;
+    synchronized (claimLock) {
+      int room = settings.maxInFlight() - claimed.size();
+      if (room <= 0) {
+        starved = true;
+        return null;
+      }
+      int asked = Math.min(limit, room);
+      List<StoredDelivery> batch = store.claim(now, asked, settings.lease(), owner);
+      List<Delivery> toStart = new ArrayList<>(batch.size());
+      boolean handedBack = false;
+      Instant leaseUntil = now.plus(settings.lease());
+      for (StoredDelivery sd : batch) {
+        Delivery mine = claimed.get(sd.deliveryId());
+        if (mine != null) {
+          mine.leaseUntil = leaseUntil; // ours already: the claim only renewed its lease
+          continue;
+        }
+        Optional<Subscription> found = findSubscription(sd, now);
+        if (found == null) {
+          handedBack = true;
+          continue;
+        }
+        Subscription s = found.orElse(null);
+        Delivery d = new Delivery(sd, s == null ? placeholder(sd) : s,
+            s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy));
+        if (s == null || !s.enabled()) {
+          d.skip = "subscription was " + (s == null ? "removed" : "disabled") + " after " + sd.attempts()
+              + " attempt(s)";
+        }
+        d.leaseUntil = leaseUntil;
+        claimed.put(d.id(), d);
+        toStart.add(d);
+      }
+      return new Claim(toStart, batch.size() == asked, handedBack);
     }
-    int asked = Math.min(limit, room);
-    List<StoredDelivery> batch = store.claim(now, asked, settings.lease(), owner);
-    List<Delivery> toStart = new ArrayList<>(batch.size());
-    Instant leaseUntil = now.plus(settings.lease());
-    for (StoredDelivery sd : batch) {
-      Delivery mine = claimed.get(sd.deliveryId());
-      if (mine != null) {
-        mine.leaseUntil = leaseUntil; // ours already: the claim only renewed its lease
-        continue;
-      }
-      Subscription s;
-      try {
-        s = registry.find(sd.subscriptionId()).orElse(null);
-      } catch (RuntimeException e) {
-        log.error("looking up subscription {} in {} failed; {} waits for the next poll", sd.subscriptionId(),
-            registry, sd.deliveryId(), e);
-        store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
-        continue;
-      }
-      Delivery d = new Delivery(sd, s == null ? placeholder(sd) : s,
-          s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy));
-      if (s == null || !s.enabled()) {
-        d.skip = "subscription was " + (s == null ? "removed" : "disabled") + " after " + sd.attempts()
-            + " attempt(s)";
-      }
-      d.leaseUntil = leaseUntil;
-      claimed.put(d.id(), d);
-      toStart.add(d);
-    }
-    return new Claim(toStart, batch.size() == asked);
   }
 
-  /** What one claim took: the deliveries to start, and whether the store may have more due. */
-  private record Claim(List<Delivery> toStart, boolean full) {}
+  /**
+   * The subscription of a delivery just claimed (empty when it was removed), or null when the
+   * registry failed: the delivery then goes back to the store, due after a poll interval.
+   */
+  private Optional<Subscription> findSubscription(StoredDelivery sd, Instant now) {
+    try {
+      return registry.find(sd.subscriptionId());
+    } catch (RuntimeException e) {
+      log.error("looking up subscription {} in {} failed; {} waits for the next poll", sd.subscriptionId(),
+          registry, sd.deliveryId(), e);
+      try {
+        store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
+      } catch (RuntimeException storeDown) {
+        log.warn("could not hand {} back to {}; it is claimed again when its lease ends", sd.deliveryId(), store,
+            storeDown);
+      }
+      return null;
+    }
+  }
+
+  /**
+   * What one claim took: the deliveries to start, whether the store may have more due, and
+   * whether some went back to the store (so the dispatcher must schedule their wake-up).
+   */
+  private record Claim(List<Delivery> toStart, boolean full, boolean handedBack) {}
 
   /** Hands claimed deliveries to their endpoints' queues (or ends the skipped ones). No lock held. */
   private void startClaimed(List<Delivery> toStart) {
     for (Delivery d : toStart) {
+      synchronized (d) {
+        if (d.finished) {
+          continue; // abandoned by a shutdown that began after the claim
+        }
+        d.started = true;
+      }
       if (d.skip != null) {
         end(d, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(d.eventId(), d.subscription,
             d.stored.attempts(), d.skip));
@@ -941,6 +972,17 @@ final class DeliveryEngine {
             ? "the publisher closed before the first attempt"
             : "the publisher closed while the delivery waited for retry " + (sd.attempts() + 1));
         end(d, null, null, a);
+      }
+    }
+    // Claimed but not yet handed to an endpoint (their claimer may be the thread running this
+    // shutdown, from a listener): abandoned now rather than waited for.
+    for (Delivery d : List.copyOf(claimed.values())) {
+      boolean unstarted;
+      synchronized (d) {
+        unstarted = !d.started && !d.finished;
+      }
+      if (unstarted) {
+        end(d, null, null, abandoned(d, "the publisher closed before attempt " + (d.attempts + 1) + " could start"));
       }
     }
     // Attempts in flight get until the deadline.

@@ -174,9 +174,19 @@ public final class HttpBench {
 
   // ---------- Hookpost ----------
 
+  /** The transport both sides' figures use; {@code -DidleSpinNanos=0} turns spinning off, for comparison. */
+  static OkHttpTransport transport() {
+    OkHttpTransport.Builder b = OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1"));
+    Long spin = Long.getLong("idleSpinNanos");
+    if (spin != null) {
+      b.idleSpin(Duration.ofNanos(spin));
+    }
+    return b.build();
+  }
+
   static WebhookPublisher publisher(List<Subscription> subs, int perEndpoint) {
     WebhookPublisher.Builder b = WebhookPublisher.builder()
-        .transport(OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1")).build())
+        .transport(transport())
         .retryPolicy(RetryPolicy.none())
         .maxConcurrencyPerEndpoint(perEndpoint)
         .maxPendingDeliveries(1_000_000);
@@ -245,7 +255,7 @@ public final class HttpBench {
       // sender's thread afterwards is not part of "send to 204" (the baseline reads it in place).
       AtomicLong answered = new AtomicLong();
       WebhookPublisher.Builder b = WebhookPublisher.builder()
-          .transport(OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1")).build())
+          .transport(transport())
           .retryPolicy(RetryPolicy.none()).maxConcurrencyPerEndpoint(1).subscription(sub(url, "bench"))
           .listener(new dev.hookpost.DeliveryListener() {
             @Override

@@ -31,13 +31,14 @@ public final class StoreBench {
 
   public static void main(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    int pgEvents = args.length > 1 ? Integer.parseInt(args[1]) : events; // fsync-bound: ~130 events/s here
     measure("memory", DeliveryStore.inMemory(), events);
     Path dir = Files.createTempDirectory("hookpost-h2");
     JdbcDataSource h2 = new JdbcDataSource();
     h2.setURL("jdbc:h2:file:" + dir.resolve("bench") + ";DB_CLOSE_DELAY=-1");
     measure("h2", JdbcDeliveryStore.create(h2), events);
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
-      measure("postgresql", JdbcDeliveryStore.create(pg.getPostgresDatabase()), events);
+      measure("postgresql", JdbcDeliveryStore.create(pg.getPostgresDatabase()), pgEvents);
     }
     System.exit(0);
   }

@@ -52,7 +52,7 @@ final class TrampolineExecutor {
       return;
     }
     Runnable job = () -> runHere(task);
-    if (handoff.get() == null && handoff.compareAndSet(null, job)) {
+    if (handoff.get() == null && !pool.isShutdown() && handoff.compareAndSet(null, job)) {
       return; // the spinning worker runs it
     }
     pool.execute(job);
@@ -104,6 +104,7 @@ final class TrampolineExecutor {
         return null; // another worker spins already: more would only take the cores the busy ones need
       }
       long deadline = System.nanoTime() + spinNanos;
+      Thread self = Thread.currentThread();
       do {
         Runnable r = handoff.get();
         if (r != null) {
@@ -114,7 +115,7 @@ final class TrampolineExecutor {
           return poll(); // null if another worker took it first: the caller waits as usual
         }
         Thread.onSpinWait();
-      } while (System.nanoTime() - deadline < 0);
+      } while (System.nanoTime() - deadline < 0 && !self.isInterrupted() && !pool.isShutdown());
       Runnable last = handoff.getAndSet(CLOSED);
       return last; // handed over at the last moment, or null
     }

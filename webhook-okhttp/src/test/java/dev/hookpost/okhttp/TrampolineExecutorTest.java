@@ -1,9 +1,12 @@
 package dev.hookpost.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class TrampolineExecutorTest {
@@ -15,10 +18,10 @@ class TrampolineExecutorTest {
 
   @Test
   void workSubmittedWhileAnIdleWorkerSpinsRunsOnThatWorker() throws Exception {
-    TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.SECONDS.toNanos(5));
+    TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.MILLISECONDS.toNanos(500));
     try {
       Thread first = runOn(executor);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!executor.spinning() && System.nanoTime() < deadline) {
         Thread.onSpinWait();
       }
@@ -30,6 +33,24 @@ class TrampolineExecutorTest {
     } finally {
       executor.shutdown();
     }
+  }
+
+  @Test
+  void aSpinningWorkerStopsWhenThePoolShutsDownAndTakesNoMoreWork() throws Exception {
+    TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.SECONDS.toNanos(5));
+    runOn(executor);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!executor.spinning() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+
+    executor.shutdown();
+
+    while (executor.spinning() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(executor.spinning()).isFalse();
+    assertThatThrownBy(() -> executor.submit(() -> { })).isInstanceOf(RejectedExecutionException.class);
   }
 
   @Test
@@ -51,13 +72,15 @@ class TrampolineExecutorTest {
     try {
       CompletableFuture<Thread> outer = new CompletableFuture<>();
       CompletableFuture<Thread> inner = new CompletableFuture<>();
+      AtomicBoolean ranInsideTheSubmitter = new AtomicBoolean();
       executor.submit(() -> {
         executor.submit(() -> inner.complete(Thread.currentThread()));
-        assertThat(inner).isNotDone(); // not run inside the submitting task
+        ranInsideTheSubmitter.set(inner.isDone());
         outer.complete(Thread.currentThread());
       });
 
       assertThat(inner.get(10, TimeUnit.SECONDS)).isSameAs(outer.get(10, TimeUnit.SECONDS));
+      assertThat(ranInsideTheSubmitter).isFalse();
     } finally {
       executor.shutdown();
     }

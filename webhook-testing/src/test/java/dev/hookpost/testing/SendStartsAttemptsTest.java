@@ -2,10 +2,12 @@ package dev.hookpost.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Event;
 import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
+import dev.hookpost.SubscriptionRegistry;
 import dev.hookpost.Transport;
 import dev.hookpost.TransportResponse;
 import dev.hookpost.WebhookPublisher;
@@ -14,10 +16,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +116,99 @@ class SendStartsAttemptsTest {
 
     assertThat(first.outcomes().join()).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
     assertThat(second.outcomes().join()).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
+  }
+
+  @Test
+  void aListenerThatClosesThePublisherDuringSendAbandonsTheClaimedDeliveriesAtOnce() {
+    AtomicReference<WebhookPublisher> self = new AtomicReference<>();
+    publisher = WebhookPublisher.builder().transport(hanging).scheduler(scheduler)
+        .shutdownTimeout(Duration.ofSeconds(30))
+        .subscription(Subscription.builder().id("off").endpoint("https://receiver.example/off").secret(secret)
+            .enabled(false).build())
+        .subscription(Subscription.builder().id("on").endpoint("https://receiver.example/on").secret(secret).build())
+        .listener(new DeliveryListener() {
+          @Override
+          public void onOutcome(DeliveryOutcome outcome) {
+            if (outcome instanceof DeliveryOutcome.Skipped) {
+              self.get().close();
+            }
+          }
+        })
+        .build();
+    self.set(publisher);
+
+    long started = System.nanoTime();
+    var handle = publisher.send(Event.of("order.created", Map.of("n", 1)));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    assertThat(handle.outcomes().join()).extracting(o -> o.getClass().getSimpleName())
+        .containsExactly("Skipped", "Abandoned");
+    assertThat(senders).isEmpty();
+  }
+
+  @Test
+  void aRegistryFailureWhileSendClaimsPutsTheDeliveryBackAndTheDispatcherDeliversItAfterThePollInterval() {
+    SubscriptionRegistry registry = SubscriptionRegistry.inMemory();
+    registry.add(Subscription.builder().id("s").endpoint("https://receiver.example/").secret(secret).build());
+    AtomicInteger lookups = new AtomicInteger();
+    SubscriptionRegistry failingOnce = new SubscriptionRegistry() {
+      @Override public List<Subscription> matching(String eventType) { return registry.matching(eventType); }
+      @Override public List<Subscription> all() { return registry.all(); }
+      @Override public void add(Subscription subscription) { registry.add(subscription); }
+      @Override public boolean remove(String id) { return registry.remove(id); }
+      @Override public boolean setEnabled(String id, boolean enabled) { return registry.setEnabled(id, enabled); }
+
+      @Override
+      public Optional<Subscription> find(String id) {
+        if (lookups.incrementAndGet() == 1) {
+          throw new IllegalStateException("registry briefly unavailable");
+        }
+        return registry.find(id);
+      }
+    };
+    publisher = WebhookPublisher.builder().scheduler(scheduler).registry(failingOnce)
+        .pollInterval(Duration.ofMillis(50))
+        .transport(request -> CompletableFuture.completedFuture(TransportResponse.of(204))).build();
+
+    var handle = publisher.send(Event.of("order.created", Map.of("n", 1)));
+
+    assertThat(handle.outcomes()).succeedsWithin(Duration.ofSeconds(10))
+        .satisfies(o -> assertThat(o).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class));
+    assertThat(lookups).hasValue(2);
+  }
+
+  @Test
+  void maxInFlightHoldsWhenManyThreadsSendAtOnce() throws Exception {
+    WebhookPublisher.Builder b = WebhookPublisher.builder().transport(hanging).scheduler(scheduler).maxInFlight(1);
+    for (int i = 0; i < 8; i++) {
+      b.subscription(Subscription.builder().id("s" + i).endpoint("https://receiver.example/" + i).secret(secret)
+          .build());
+    }
+    publisher = b.build();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          go.await();
+          for (int i = 0; i < 20; i++) {
+            publisher.send(Event.of("order.created", Map.of("n", i)));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+
+    go.countDown();
+    for (Thread thread : threads) {
+      thread.join(10_000);
+    }
+    Thread.sleep(100); // the dispatcher, too, had its chance to claim more than it may
+
+    assertThat(senders).hasSize(1); // the one request in flight never ends, so nothing else may start
   }
 
   static final class CountingScheduler extends ScheduledThreadPoolExecutor {
