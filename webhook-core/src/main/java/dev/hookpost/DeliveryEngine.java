@@ -100,7 +100,8 @@ final class DeliveryEngine {
     this.scheduler = scheduler == null ? newScheduler() : scheduler;
     this.settings = settings;
     this.store = store;
-    this.queues = new EndpointQueues(settings.maxConcurrencyPerEndpoint(), settings.rateLimitPerEndpoint());
+    this.queues = new EndpointQueues(settings.maxConcurrencyPerEndpoint(), settings.rateLimitPerEndpoint(),
+        BACKLOG_RETRY.toNanos());
     this.health = new EndpointHealth(settings.disableAfterFailedDeliveries(), settings.disableAfterFailingFor());
     this.pending = new PendingLimit(settings.maxPendingDeliveries());
     if (store.durable()) {

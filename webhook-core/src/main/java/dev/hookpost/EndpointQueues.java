@@ -16,12 +16,15 @@ final class EndpointQueues {
   /** How many may wait behind one endpoint's slots; more go back to the store for later. */
   private final int maxWaiting;
   private final long intervalNanos; // 0 = no rate limit
+  /** A backed-up endpoint's waiting deliveries that would not all start within this are shed. */
+  private final long shedAfterNanos;
   private final ConcurrentHashMap<URI, Queue> queues = new ConcurrentHashMap<>();
 
-  EndpointQueues(int maxInFlight, double requestsPerSecond) {
+  EndpointQueues(int maxInFlight, double requestsPerSecond, long shedAfterNanos) {
     this.maxInFlight = maxInFlight;
     this.maxWaiting = Math.max(16, 4 * maxInFlight);
     this.intervalNanos = requestsPerSecond > 0 ? (long) (1_000_000_000L / requestsPerSecond) : 0;
+    this.shedAfterNanos = shedAfterNanos;
   }
 
   /** One endpoint's waiting deliveries and counters; guarded by itself. */
@@ -31,9 +34,14 @@ final class EndpointQueues {
     int inFlight;
     long nextFreeNanos;
     boolean removed;
+    /** Whether an attempt has finished since the queue was made; when the last one did; the smoothed gap between them. */
+    boolean released;
+    long lastReleaseNanos;
+    long releaseGapNanos;
 
-    Queue(URI endpoint) {
+    Queue(URI endpoint, long nowNanos) {
       this.endpoint = endpoint;
+      this.lastReleaseNanos = nowNanos;
     }
   }
 
@@ -42,21 +50,23 @@ final class EndpointQueues {
    * its rate limit asks, in nanoseconds), else queues it behind the others.
    *
    * @param crowded whether the publisher's claim capacity is running short
-   * @return false when capacity is short and the endpoint already has its fill of waiting
-   *     deliveries: the caller gives {@code d} back to the store, so that a slow endpoint's
-   *     backlog does not take the claim capacity healthy endpoints need
+   * @return false when capacity is short and the endpoint is backed up (it has its fill of
+   *     waiting deliveries, and at the pace its attempts finish they would not all start within
+   *     the shedding time): the caller gives {@code d} back to the store, so that a slow
+   *     endpoint's backlog does not take the claim capacity healthy endpoints need, while a
+   *     busy but healthy endpoint keeps its own
    */
   boolean submit(Delivery d, long nowNanos, StartFn start, boolean crowded) {
     URI endpoint = d.subscription.endpoint();
     long wait;
     while (true) {
-      Queue q = queues.computeIfAbsent(endpoint, Queue::new);
+      Queue q = queues.computeIfAbsent(endpoint, e -> new Queue(e, nowNanos));
       synchronized (q) {
         if (q.removed) {
           continue; // it went idle and was dropped just now: take the fresh one
         }
         if (q.inFlight >= maxInFlight) {
-          if (crowded && q.waiting.size() >= maxWaiting) {
+          if (crowded && q.waiting.size() >= maxWaiting && backedUp(q, nowNanos)) {
             return false;
           }
           d.queue = q;
@@ -85,6 +95,10 @@ final class EndpointQueues {
     Delivery next;
     long wait = 0;
     synchronized (q) {
+      long gap = Math.max(0, nowNanos - q.lastReleaseNanos);
+      q.releaseGapNanos = q.released ? (7 * q.releaseGapNanos + gap) / 8 : gap;
+      q.released = true;
+      q.lastReleaseNanos = nowNanos;
       next = q.waiting.poll();
       if (next == null) {
         q.inFlight--;
@@ -111,6 +125,17 @@ final class EndpointQueues {
       }
     }
     drained.forEach(sink);
+  }
+
+  /**
+   * Whether {@code q} is stalled (no attempt finished since it was made, or for the whole
+   * shedding time: its slots may all hang) or slow (at the pace its attempts finish, its waiting
+   * deliveries would not all start within the shedding time). A pause of a few milliseconds in
+   * a healthy endpoint's answers is neither. Caller holds q.
+   */
+  private boolean backedUp(Queue q, long nowNanos) {
+    return !q.released || nowNanos - q.lastReleaseNanos > shedAfterNanos
+        || q.releaseGapNanos > shedAfterNanos / (q.waiting.size() + 1);
   }
 
   /** Token-bucket reservation: the wait before this request may start. Caller holds q. */

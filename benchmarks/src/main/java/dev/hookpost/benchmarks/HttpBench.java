@@ -176,7 +176,11 @@ public final class HttpBench {
 
   /** The transport both sides' figures use; {@code -DidleSpinNanos=0} turns spinning off, for comparison. */
   static OkHttpTransport transport() {
-    OkHttpTransport.Builder b = OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1"));
+    return transport(OkHttpTransport.builder());
+  }
+
+  static OkHttpTransport transport(OkHttpTransport.Builder b) {
+    b.addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1"));
     Long spin = Long.getLong("idleSpinNanos");
     if (spin != null) {
       b.idleSpin(Duration.ofNanos(spin));
@@ -349,8 +353,8 @@ public final class HttpBench {
             .secret(SECRET).eventTypes("slow.*").build());
       }
       WebhookPublisher.Builder b = WebhookPublisher.builder()
-          .transport(OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1"))
-              .readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(60)).build())
+          .transport(transport(OkHttpTransport.builder().readTimeout(Duration.ofSeconds(30))
+              .callTimeout(Duration.ofSeconds(60))))
           .retryPolicy(RetryPolicy.none()).maxConcurrencyPerEndpoint(8).maxPendingDeliveries(1_000_000)
           .shutdownTimeout(Duration.ZERO);
       subs.forEach(b::subscription);

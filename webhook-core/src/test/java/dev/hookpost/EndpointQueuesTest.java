@@ -1,0 +1,87 @@
+package dev.hookpost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** When claim capacity runs short, a backed-up endpoint's surplus is shed; a busy healthy one keeps its own. */
+class EndpointQueuesTest {
+  static final long MS = 1_000_000;
+  static final long SHED_AFTER = 1_000 * MS;
+  /** One attempt in flight per endpoint, so up to 16 wait behind it. */
+  final EndpointQueues queues = new EndpointQueues(1, 0, SHED_AFTER);
+  final Subscription subscription = Subscription.builder().id("s").endpoint("https://receiver.example/")
+      .secret(Signer.generateSecret()).build();
+  final List<Delivery> started = new ArrayList<>();
+  int ids;
+
+  Delivery delivery() {
+    Instant t = Instant.EPOCH;
+    StoredDelivery sd = new StoredDelivery("d" + ids, "evt_" + ids++, "order.created", new byte[0], "s",
+        DeliveryState.PENDING, 0, t, null, t, 0, null, t);
+    return new Delivery(sd, subscription, RetryPolicy.none());
+  }
+
+  boolean submit(long now) {
+    return queues.submit(delivery(), now, (d, wait) -> started.add(d), true);
+  }
+
+  /** Fills the endpoint's one slot and its 16 waiting places at {@code now}. */
+  void fill(long now) {
+    for (int i = 0; i < 17; i++) {
+      assertThat(submit(now)).isTrue();
+    }
+  }
+
+  /** Attempts finish every {@code gap} nanoseconds, from {@code from}, {@code count} times; returns the time of the last. */
+  long answerEvery(long from, long gap, int count) {
+    long now = from;
+    for (int i = 0; i < count; i++) {
+      now += gap;
+      queues.release(started.get(started.size() - 1), now, (d, wait) -> started.add(d));
+      submit(now); // the sender keeps it full
+    }
+    return now;
+  }
+
+  @Test
+  void anEndpointWhoseFirstAttemptsNeverFinishIsShed() {
+    fill(0);
+
+    assertThat(submit(MS)).isFalse();
+  }
+
+  @Test
+  void aBusyEndpointThatKeepsAnsweringKeepsItsWaitingDeliveries() {
+    fill(0);
+    long now = answerEvery(0, MS / 10, 50);
+
+    assertThat(submit(now + 20 * MS)).isTrue(); // a 20 ms pause in its answers is no stall
+  }
+
+  @Test
+  void anEndpointSilentForTheWholeSheddingTimeIsShed() {
+    fill(0);
+    long now = answerEvery(0, MS / 10, 50);
+
+    assertThat(submit(now + SHED_AFTER + MS)).isFalse();
+  }
+
+  @Test
+  void aSlowEndpointWhoseWaitingDeliveriesWouldNotStartWithinTheSheddingTimeIsShed() {
+    fill(0);
+    long now = answerEvery(0, 200 * MS, 10); // 16 waiting at 200 ms each: over 3 s
+
+    assertThat(submit(now + MS)).isFalse();
+  }
+
+  @Test
+  void nothingIsShedWhileCapacityIsNotShort() {
+    fill(0);
+
+    assertThat(queues.submit(delivery(), MS, (d, wait) -> started.add(d), false)).isTrue();
+  }
+}
