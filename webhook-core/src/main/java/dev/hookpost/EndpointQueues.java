@@ -18,13 +18,22 @@ final class EndpointQueues {
   private final long intervalNanos; // 0 = no rate limit
   /** A backed-up endpoint's waiting deliveries that would not all start within this are shed. */
   private final long shedAfterNanos;
+  /** When capacity is short, no endpoint keeps more than this many waiting: a quarter of the claim capacity. */
+  private final int maxBacklog;
   private final ConcurrentHashMap<URI, Queue> queues = new ConcurrentHashMap<>();
 
-  EndpointQueues(int maxInFlight, double requestsPerSecond, long shedAfterNanos) {
+  /**
+   * @param maxInFlight attempts in flight per endpoint
+   * @param requestsPerSecond rate limit per endpoint; 0 for none
+   * @param shedAfterNanos see {@link #submit}
+   * @param claimCapacity how many deliveries the publisher claims at most, over all endpoints
+   */
+  EndpointQueues(int maxInFlight, double requestsPerSecond, long shedAfterNanos, int claimCapacity) {
     this.maxInFlight = maxInFlight;
     this.maxWaiting = Math.max(16, 4 * maxInFlight);
     this.intervalNanos = requestsPerSecond > 0 ? (long) (1_000_000_000L / requestsPerSecond) : 0;
     this.shedAfterNanos = shedAfterNanos;
+    this.maxBacklog = Math.max(maxWaiting, claimCapacity / 4);
   }
 
   /** One endpoint's waiting deliveries and counters; guarded by itself. */
@@ -128,13 +137,16 @@ final class EndpointQueues {
   }
 
   /**
-   * Whether {@code q} is stalled (no attempt finished since it was made, or for the whole
-   * shedding time: its slots may all hang) or slow (at the pace its attempts finish, its waiting
-   * deliveries would not all start within the shedding time). A pause of a few milliseconds in
-   * a healthy endpoint's answers is neither. Caller holds q.
+   * Whether {@code q} holds a quarter of the claim capacity, is stalled (no attempt finished for
+   * the whole shedding time, or for a tenth of it since the queue was made: its slots may all
+   * hang), or is slow (at the pace its attempts finish, its waiting deliveries would not all
+   * start within the shedding time). A healthy endpoint whose answers pause for a few
+   * milliseconds, or whose first answers are still on their way, is none of these. Caller holds q.
    */
   private boolean backedUp(Queue q, long nowNanos) {
-    return !q.released || nowNanos - q.lastReleaseNanos > shedAfterNanos
+    long silent = nowNanos - q.lastReleaseNanos;
+    return q.waiting.size() >= maxBacklog
+        || silent > (q.released ? shedAfterNanos : shedAfterNanos / 10)
         || q.releaseGapNanos > shedAfterNanos / (q.waiting.size() + 1);
   }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class EndpointQueuesTest {
   static final long MS = 1_000_000;
   static final long SHED_AFTER = 1_000 * MS;
-  /** One attempt in flight per endpoint, so up to 16 wait behind it. */
-  final EndpointQueues queues = new EndpointQueues(1, 0, SHED_AFTER);
+  /** One attempt in flight per endpoint, so up to 16 wait behind it; 1,024 claimed at most (256 per endpoint). */
+  final EndpointQueues queues = new EndpointQueues(1, 0, SHED_AFTER, 1_024);
   final Subscription subscription = Subscription.builder().id("s").endpoint("https://receiver.example/")
       .secret(Signer.generateSecret()).build();
   final List<Delivery> started = new ArrayList<>();
@@ -48,10 +48,28 @@ class EndpointQueuesTest {
   }
 
   @Test
-  void anEndpointWhoseFirstAttemptsNeverFinishIsShed() {
+  void anEndpointWhoseFirstAttemptHasNotFinishedForATenthOfTheSheddingTimeIsShed() {
     fill(0);
 
-    assertThat(submit(MS)).isFalse();
+    assertThat(submit(SHED_AFTER / 10 + MS)).isFalse();
+  }
+
+  @Test
+  void aNewEndpointWhoseFirstAnswersAreStillOnTheirWayKeepsItsWaitingDeliveries() {
+    fill(0);
+
+    assertThat(submit(MS)).isTrue();
+  }
+
+  @Test
+  void noEndpointKeepsMoreThanAQuarterOfTheClaimCapacityWaitingWhenCapacityIsShort() {
+    fill(0);
+    long now = answerEvery(0, MS / 10, 50); // healthy and quick
+    for (int i = 0; i < 256 - 16; i++) {
+      assertThat(submit(now)).isTrue();
+    }
+
+    assertThat(submit(now)).isFalse();
   }
 
   @Test
