@@ -54,9 +54,11 @@ import okio.BufferedSource;
  *   <li>at most 64 KiB of a response body is read, then the rest is discarded; the first
  *       1 KiB is kept as {@link TransportResponse#bodyExcerpt()}
  *   <li>up to 64 requests at once ({@link Builder#maxConcurrentRequests}), each a blocking OkHttp
- *       call on the transport's own worker threads; a worker that finishes a request runs the
- *       next one sent from its callback itself, so a busy endpoint costs no thread hand-offs
- *   <li>an idle worker looks for new requests for 100 µs before it sleeps ({@link Builder#idleSpin})
+ *       call on the transport's own worker threads
+ *   <li>an idle worker looks for new requests for 100 µs before it sleeps ({@link Builder#idleSpin});
+ *       a request sent meanwhile starts on it at once, even one sent from a finished request's
+ *       callback; when no worker spins, the worker that finished runs that request itself, so a
+ *       busy endpoint costs no thread wake-ups
  *   <li>own client: up to 64 idle connections kept 5 min
  * </ul>
  *

@@ -11,11 +11,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * A bounded pool of daemon worker threads that avoids thread wake-ups, which cost tens of
  * microseconds on small virtual machines:
  * <ul>
- *   <li>work submitted from a worker thread runs on that same thread once its current task
- *       returns (a trampoline): when a finished request's callback sends the next request, no
- *       other thread has to wake up for it;
  *   <li>one idle worker at a time keeps looking for work for {@code spinNanos} before it sleeps,
- *       and work submitted meanwhile is handed straight to it.
+ *       and work submitted meanwhile is handed straight to it: when a finished request's
+ *       callback sends the next request, that request starts at once while the callback's
+ *       thread finishes its bookkeeping;
+ *   <li>else work submitted from a worker thread runs on that same thread once its current task
+ *       returns (a trampoline), so that no other thread has to wake up for it.
  * </ul>
  * Thread-safe.
  */
@@ -45,15 +46,20 @@ final class TrampolineExecutor {
     pool.allowCoreThreadTimeOut(true);
   }
 
+  /**
+   * Runs {@code task} on the spinning idle worker if there is one (at once, even when submitted
+   * from a worker: the submitter can go on with its own work meanwhile), else after the current
+   * task on this worker thread, else on the pool.
+   */
   void submit(Runnable task) {
+    Runnable job = () -> runHere(task);
+    if (handoff.get() == null && !pool.isShutdown() && handoff.compareAndSet(null, job)) {
+      return; // the spinning worker runs it
+    }
     ArrayDeque<Runnable> local = LOCAL.get();
     if (local != null && local.size() < MAX_LOCAL) {
       local.add(task);
       return;
-    }
-    Runnable job = () -> runHere(task);
-    if (handoff.get() == null && !pool.isShutdown() && handoff.compareAndSet(null, job)) {
-      return; // the spinning worker runs it
     }
     pool.execute(job);
   }

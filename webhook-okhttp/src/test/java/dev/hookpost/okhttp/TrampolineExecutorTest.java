@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +52,37 @@ class TrampolineExecutorTest {
     }
     assertThat(executor.spinning()).isFalse();
     assertThatThrownBy(() -> executor.submit(() -> { })).isInstanceOf(RejectedExecutionException.class);
+  }
+
+  @Test
+  void workSubmittedFromAWorkerGoesToTheSpinningWorkerSoItStartsAtOnce() throws Exception {
+    TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.MILLISECONDS.toNanos(500));
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      CompletableFuture<Thread> submitter = new CompletableFuture<>();
+      CompletableFuture<Thread> submitted = new CompletableFuture<>();
+      executor.submit(() -> { // the first worker, busy until told to go on
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        submitter.complete(Thread.currentThread());
+        executor.submit(() -> submitted.complete(Thread.currentThread()));
+      });
+      Thread second = runOn(executor); // a second worker, idle and spinning afterwards
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!executor.spinning() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(executor.spinning()).isTrue();
+
+      go.countDown();
+
+      assertThat(submitted.get(10, TimeUnit.SECONDS)).isSameAs(second).isNotSameAs(submitter.get());
+    } finally {
+      executor.shutdown();
+    }
   }
 
   @Test
