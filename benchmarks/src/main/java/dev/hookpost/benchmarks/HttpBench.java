@@ -118,22 +118,36 @@ public final class HttpBench {
   /** N threads, each: build a request, execute it, read the status. Returns requests per second. */
   static double baselineSync(OkHttpClient client, String url, int threads, int total, long[] latencies)
       throws Exception {
+    long start = System.nanoTime();
+    onThreads(threads, total, i -> {
+      long t0 = System.nanoTime();
+      try (Response r = client.newCall(baselineRequest(url, i)).execute()) {
+        if (r.code() != 204) {
+          throw new IllegalStateException("status " + r.code());
+        }
+      }
+      if (latencies != null) {
+        latencies[i] = System.nanoTime() - t0;
+      }
+    });
+    return total / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** One request of a hand-written loop, by its index. */
+  @FunctionalInterface
+  interface IndexedCall {
+    void run(int i) throws Exception;
+  }
+
+  /** Runs {@code request} for indexes 0 to total - 1 on {@code threads} new threads, and waits for them. */
+  static void onThreads(int threads, int total, IndexedCall request) throws InterruptedException {
     AtomicLong next = new AtomicLong();
     CountDownLatch done = new CountDownLatch(threads);
-    long start = System.nanoTime();
     for (int t = 0; t < threads; t++) {
       new Thread(() -> {
         try {
           for (long i; (i = next.getAndIncrement()) < total; ) {
-            long t0 = System.nanoTime();
-            try (Response r = client.newCall(baselineRequest(url, (int) i)).execute()) {
-              if (r.code() != 204) {
-                throw new IllegalStateException("status " + r.code());
-              }
-            }
-            if (latencies != null) {
-              latencies[(int) i] = System.nanoTime() - t0;
-            }
+            request.run((int) i);
           }
         } catch (Exception e) {
           e.printStackTrace();
@@ -143,7 +157,6 @@ public final class HttpBench {
       }).start();
     }
     done.await();
-    return total / ((System.nanoTime() - start) / 1e9);
   }
 
   /** N calls in flight with enqueue. Returns requests per second. */
@@ -344,24 +357,11 @@ public final class HttpBench {
 
   /** The hand-written fan-out: 64 threads over 1,000 endpoints, each request serialized and signed. */
   static void fanoutBaseline(OkHttpClient c, String url, int subs) throws Exception {
-    AtomicLong next = new AtomicLong();
-    CountDownLatch done = new CountDownLatch(64);
-    for (int t = 0; t < 64; t++) {
-      new Thread(() -> {
-        try {
-          for (long i; (i = next.getAndIncrement()) < subs; ) {
-            try (Response r = c.newCall(baselineRequest(url + "s/" + i, (int) i)).execute()) {
-              r.code();
-            }
-          }
-        } catch (Exception e) {
-          e.printStackTrace();
-        } finally {
-          done.countDown();
-        }
-      }).start();
-    }
-    done.await();
+    onThreads(64, subs, i -> {
+      try (Response r = c.newCall(baselineRequest(url + "s/" + i, i)).execute()) {
+        r.code();
+      }
+    });
   }
 
   /** A healthy endpoint's rate alone, or while another endpoint accepts connections and never answers. */
