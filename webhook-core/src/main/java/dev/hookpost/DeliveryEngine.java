@@ -101,7 +101,7 @@ final class DeliveryEngine {
     this.settings = settings;
     this.store = store;
     this.queues = new EndpointQueues(settings.maxConcurrencyPerEndpoint(), settings.rateLimitPerEndpoint(),
-        BACKLOG_RETRY.toNanos(), settings.maxInFlight());
+        BACKLOG_RETRY.toNanos(), settings.maxInFlight(), System::nanoTime);
     this.health = new EndpointHealth(settings.disableAfterFailedDeliveries(), settings.disableAfterFailingFor());
     this.pending = new PendingLimit(settings.maxPendingDeliveries());
     if (store.durable()) {

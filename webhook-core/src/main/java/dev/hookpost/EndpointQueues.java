@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Per-endpoint isolation: each endpoint URL has its own queue, a cap on attempts in flight and
@@ -20,6 +21,8 @@ final class EndpointQueues {
   private final long shedAfterNanos;
   /** When capacity is short, no endpoint keeps more than this many waiting: a quarter of the claim capacity. */
   private final int maxBacklog;
+  /** Monotonic nanoseconds for an endpoint's pace (a wall clock may step); rate limits use the caller's time. */
+  private final LongSupplier ticker;
   private final ConcurrentHashMap<URI, Queue> queues = new ConcurrentHashMap<>();
 
   /**
@@ -27,8 +30,11 @@ final class EndpointQueues {
    * @param requestsPerSecond rate limit per endpoint; 0 for none
    * @param shedAfterNanos see {@link #submit}
    * @param claimCapacity how many deliveries the publisher claims at most, over all endpoints
+   * @param ticker monotonic nanoseconds, such as {@code System::nanoTime}
    */
-  EndpointQueues(int maxInFlight, double requestsPerSecond, long shedAfterNanos, int claimCapacity) {
+  EndpointQueues(int maxInFlight, double requestsPerSecond, long shedAfterNanos, int claimCapacity,
+      LongSupplier ticker) {
+    this.ticker = ticker;
     this.maxInFlight = maxInFlight;
     this.maxWaiting = Math.max(16, 4 * maxInFlight);
     this.intervalNanos = requestsPerSecond > 0 ? (long) (1_000_000_000L / requestsPerSecond) : 0;
@@ -43,14 +49,16 @@ final class EndpointQueues {
     int inFlight;
     long nextFreeNanos;
     boolean removed;
-    /** Whether an attempt has finished since the queue was made; when the last one did; the smoothed gap between them. */
+    /**
+     * Whether an attempt has finished since the endpoint last got busy; when the last one
+     * finished (or it got busy); the smoothed gap between finishes. On the ticker's time.
+     */
     boolean released;
     long lastReleaseNanos;
     long releaseGapNanos;
 
-    Queue(URI endpoint, long nowNanos) {
+    Queue(URI endpoint) {
       this.endpoint = endpoint;
-      this.lastReleaseNanos = nowNanos;
     }
   }
 
@@ -69,13 +77,13 @@ final class EndpointQueues {
     URI endpoint = d.subscription.endpoint();
     long wait;
     while (true) {
-      Queue q = queues.computeIfAbsent(endpoint, e -> new Queue(e, nowNanos));
+      Queue q = queues.computeIfAbsent(endpoint, Queue::new);
       synchronized (q) {
         if (q.removed) {
           continue; // it went idle and was dropped just now: take the fresh one
         }
         if (q.inFlight >= maxInFlight) {
-          if (crowded && q.waiting.size() >= maxWaiting && backedUp(q, nowNanos)) {
+          if (crowded && q.waiting.size() >= maxWaiting && backedUp(q)) {
             return false;
           }
           d.queue = q;
@@ -83,7 +91,10 @@ final class EndpointQueues {
           return true;
         }
         d.queue = q;
-        q.inFlight++;
+        if (q.inFlight++ == 0) { // busy again after idling: its pace is measured afresh
+          q.released = false;
+          q.lastReleaseNanos = ticker.getAsLong();
+        }
         wait = reserve(q, nowNanos);
         break;
       }
@@ -104,10 +115,12 @@ final class EndpointQueues {
     Delivery next;
     long wait = 0;
     synchronized (q) {
-      long gap = Math.max(0, nowNanos - q.lastReleaseNanos);
-      q.releaseGapNanos = q.released ? (7 * q.releaseGapNanos + gap) / 8 : gap;
+      long tick = ticker.getAsLong();
+      long gap = Math.max(0, tick - q.lastReleaseNanos);
+      // The first finish took one attempt's time, with all its slots in flight together.
+      q.releaseGapNanos = q.released ? (7 * q.releaseGapNanos + gap) / 8 : gap / Math.max(1, q.inFlight);
       q.released = true;
-      q.lastReleaseNanos = nowNanos;
+      q.lastReleaseNanos = tick;
       next = q.waiting.poll();
       if (next == null) {
         q.inFlight--;
@@ -138,16 +151,15 @@ final class EndpointQueues {
 
   /**
    * Whether {@code q} holds a quarter of the claim capacity, is stalled (no attempt finished for
-   * the whole shedding time, or for a tenth of it since the queue was made: its slots may all
-   * hang), or is slow (at the pace its attempts finish, its waiting deliveries would not all
-   * start within the shedding time). A healthy endpoint whose answers pause for a few
-   * milliseconds, or whose first answers are still on their way, is none of these. Caller holds q.
+   * the whole shedding time: its slots may all hang), or is slow (at the pace its attempts
+   * finish, its waiting deliveries would not all start within the shedding time). A healthy
+   * endpoint whose answers pause for a few milliseconds, or whose first answers are still on
+   * their way, is none of these. Caller holds q.
    */
-  private boolean backedUp(Queue q, long nowNanos) {
-    long silent = nowNanos - q.lastReleaseNanos;
+  private boolean backedUp(Queue q) {
     return q.waiting.size() >= maxBacklog
-        || silent > (q.released ? shedAfterNanos : shedAfterNanos / 10)
-        || q.releaseGapNanos > shedAfterNanos / (q.waiting.size() + 1);
+        || ticker.getAsLong() - q.lastReleaseNanos > shedAfterNanos
+        || q.released && q.releaseGapNanos > shedAfterNanos / (q.waiting.size() + 1);
   }
 
   /** Token-bucket reservation: the wait before this request may start. Caller holds q. */

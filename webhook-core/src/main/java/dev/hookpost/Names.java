@@ -1,6 +1,5 @@
 package dev.hookpost;
 
-
 /** Validation of the names that travel on the wire: event types, event ids, subscription ids. */
 final class Names {
   static final int MAX_LENGTH = 255;
