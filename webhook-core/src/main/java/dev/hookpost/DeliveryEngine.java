@@ -480,12 +480,14 @@ final class DeliveryEngine {
           mine.leaseUntil = leaseUntil; // ours already: the claim only renewed its lease
           continue;
         }
-        Optional<Subscription> found = findSubscription(sd, now);
-        if (found == null) {
+        Subscription s;
+        try {
+          s = registry.find(sd.subscriptionId()).orElse(null);
+        } catch (RuntimeException e) {
+          lookupFailed(sd, now, e);
           handedBack = true;
           continue;
         }
-        Subscription s = found.orElse(null);
         Delivery d = new Delivery(sd, s == null ? placeholder(sd) : s,
             s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy));
         if (s == null || !s.enabled()) {
@@ -500,23 +502,15 @@ final class DeliveryEngine {
     }
   }
 
-  /**
-   * The subscription of a delivery just claimed (empty when it was removed), or null when the
-   * registry failed: the delivery then goes back to the store, due after a poll interval.
-   */
-  private Optional<Subscription> findSubscription(StoredDelivery sd, Instant now) {
+  /** The registry failed for a delivery just claimed: it goes back to the store, due after a poll interval. */
+  private void lookupFailed(StoredDelivery sd, Instant now, RuntimeException e) {
+    log.error("looking up subscription {} in {} failed; {} waits for the next poll", sd.subscriptionId(),
+        registry, sd.deliveryId(), e);
     try {
-      return registry.find(sd.subscriptionId());
-    } catch (RuntimeException e) {
-      log.error("looking up subscription {} in {} failed; {} waits for the next poll", sd.subscriptionId(),
-          registry, sd.deliveryId(), e);
-      try {
-        store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
-      } catch (RuntimeException storeDown) {
-        log.warn("could not hand {} back to {}; it is claimed again when its lease ends", sd.deliveryId(), store,
-            storeDown);
-      }
-      return null;
+      store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
+    } catch (RuntimeException storeDown) {
+      log.warn("could not hand {} back to {}; it is claimed again when its lease ends", sd.deliveryId(), store,
+          storeDown);
     }
   }
 
