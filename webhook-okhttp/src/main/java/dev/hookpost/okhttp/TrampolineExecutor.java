@@ -52,8 +52,7 @@ final class TrampolineExecutor {
    * task on this worker thread, else on the pool.
    */
   void submit(Runnable task) {
-    Runnable job = () -> runHere(task);
-    if (handoff.get() == null && !pool.isShutdown() && handoff.compareAndSet(null, job)) {
+    if (handoff.get() == null && !pool.isShutdown() && handoff.compareAndSet(null, () -> runHere(task))) {
       return; // the spinning worker runs it
     }
     ArrayDeque<Runnable> local = LOCAL.get();
@@ -61,7 +60,7 @@ final class TrampolineExecutor {
       local.add(task);
       return;
     }
-    pool.execute(job);
+    pool.execute(() -> runHere(task));
   }
 
   private static void runHere(Runnable first) {

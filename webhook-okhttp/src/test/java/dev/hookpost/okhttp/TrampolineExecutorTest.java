@@ -17,16 +17,21 @@ class TrampolineExecutorTest {
     return ran.get(10, TimeUnit.SECONDS);
   }
 
+  /** Waits up to 5 s until the executor's spinning state is {@code wanted}; returns the state then. */
+  private static boolean awaitSpinning(TrampolineExecutor executor, boolean wanted) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (executor.spinning() != wanted && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    return executor.spinning();
+  }
+
   @Test
   void workSubmittedWhileAnIdleWorkerSpinsRunsOnThatWorker() throws Exception {
     TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.MILLISECONDS.toNanos(500));
     try {
       Thread first = runOn(executor);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (!executor.spinning() && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(executor.spinning()).isTrue();
+      assertThat(awaitSpinning(executor, true)).isTrue();
 
       Thread second = runOn(executor);
 
@@ -40,17 +45,11 @@ class TrampolineExecutorTest {
   void aSpinningWorkerStopsWhenThePoolShutsDownAndTakesNoMoreWork() throws Exception {
     TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.SECONDS.toNanos(5));
     runOn(executor);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!executor.spinning() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    assertThat(awaitSpinning(executor, true)).isTrue();
 
     executor.shutdown();
 
-    while (executor.spinning() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertThat(executor.spinning()).isFalse();
+    assertThat(awaitSpinning(executor, false)).isFalse();
     assertThatThrownBy(() -> executor.submit(() -> { })).isInstanceOf(RejectedExecutionException.class);
   }
 
@@ -71,11 +70,7 @@ class TrampolineExecutorTest {
         executor.submit(() -> submitted.complete(Thread.currentThread()));
       });
       Thread second = runOn(executor); // a second worker, idle and spinning afterwards
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (!executor.spinning() && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(executor.spinning()).isTrue();
+      assertThat(awaitSpinning(executor, true)).isTrue();
 
       go.countDown();
 
