@@ -467,7 +467,12 @@ final class DeliveryEngine {
       int room = settings.maxInFlight() - claimed.size();
       if (room <= 0) {
         starved = true;
-        return null;
+        // Look again: a delivery that ended before the flag was set freed a slot without seeing
+        // it, and if it was the last one in flight nobody would call the dispatcher again.
+        room = settings.maxInFlight() - claimed.size();
+        if (room <= 0) {
+          return null;
+        }
       }
       int asked = Math.min(limit, room);
       List<StoredDelivery> batch = store.claim(now, asked, settings.lease(), owner);
