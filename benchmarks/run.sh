@@ -54,21 +54,20 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS"
   for n in 1 8 32; do
     for impl in sync async hookpost; do
-      run -Dwarmup=60000 -Dmeasure=40000 dev.hookpost.benchmarks.HttpBench throughput $impl $n "${URL}hook"
+      run dev.hookpost.benchmarks.HttpBench throughput $impl $n "${URL}hook"
     done
   done
   for impl in sync hookpost; do
-    run -Dwarmup=30000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench latency $impl "${URL}hook"
     run dev.hookpost.benchmarks.HttpBench fanout $impl "$URL"
   done
   for mode in alone hanging; do
-    run -Dwarmup=40000 -Dmeasure=30000 dev.hookpost.benchmarks.HttpBench isolation $mode "${URL}hook"
+    run dev.hookpost.benchmarks.HttpBench isolation $mode "${URL}hook"
   done
 done
 run dev.hookpost.benchmarks.MemoryBench 100000
-run dev.hookpost.benchmarks.StoreBench 5000 1000
+run dev.hookpost.benchmarks.StoreBench 5000 500
 echo "== JMH"
 $JAVA org.openjdk.jmh.Main 'SigningBench' -f 1 -wi 2 -w 1s -i 3 -r 1s -rf json -rff "$OUT/jmh-signing.json" >/dev/null
-$JAVA org.openjdk.jmh.Main 'SendHoldBench' -jvmArgsAppend "-Durl=$URL" -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh-send.json" >/dev/null
+$JAVA org.openjdk.jmh.Main 'SendHoldBench' 'HandOffBench' -jvmArgsAppend "-Durl=$URL" -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh-send.json" >/dev/null
 echo
 $JAVA dev.hookpost.benchmarks.Report "$RESULTS" "$OUT/jmh-signing.json" "$OUT/jmh-send.json" | tee "$OUT/table.md"

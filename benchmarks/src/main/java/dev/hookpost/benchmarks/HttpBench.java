@@ -11,6 +11,8 @@ import dev.hookpost.Subscription;
 import dev.hookpost.WebhookPublisher;
 import dev.hookpost.okhttp.OkHttpTransport;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,8 +48,7 @@ import okhttp3.Response;
  * {@code RESULT figure=... impl=... value=...} lines for {@code run.sh}.
  *
  * <pre>
- * java dev.hookpost.benchmarks.HttpBench throughput hookpost|sync|async N URL
- * java dev.hookpost.benchmarks.HttpBench latency hookpost|sync URL
+ * java dev.hookpost.benchmarks.HttpBench throughput hookpost|sync|async N URL   (N = 1: latency too)
  * java dev.hookpost.benchmarks.HttpBench fanout hookpost|sync URL
  * java dev.hookpost.benchmarks.HttpBench isolation alone|hanging URL
  * </pre>
@@ -56,8 +57,16 @@ public final class HttpBench {
   static final MediaType JSON = MediaType.get("application/json");
   static final ObjectMapper MAPPER = new ObjectMapper();
   static final String SECRET = Signer.generateSecret();
+  /** The fewest warm-up requests; warming up goes on until the JIT is quiet (see {@link #warmUp}). */
   static final int WARMUP = Integer.getInteger("warmup", 30_000);
+  /** The longest warm-up, in seconds, even if the JIT is still compiling then. */
+  static final double WARMUP_MAX_SECONDS = Double.parseDouble(System.getProperty("warmupMaxSeconds", "12"));
+  /** How long a throughput figure is measured, in seconds, once warm. */
+  static final double MEASURE_SECONDS = Double.parseDouble(System.getProperty("measureSeconds", "2.5"));
+  /** Requests of one latency figure (half of them are sampled). */
   static final int MEASURE = Integer.getInteger("measure", 40_000);
+  /** Requests per warm-up or measuring step. */
+  static final int CHUNK = 5_000;
 
   private HttpBench() {}
 
@@ -66,7 +75,6 @@ public final class HttpBench {
     String impl = args[1];
     switch (figure) {
       case "throughput" -> throughput(impl, Integer.parseInt(args[2]), args[3]);
-      case "latency" -> latency(impl, args[2]);
       case "fanout" -> fanout(impl, args[2]);
       case "isolation" -> isolation(impl, args[2]);
       default -> throw new IllegalArgumentException("unknown figure " + figure);
@@ -116,21 +124,19 @@ public final class HttpBench {
   }
 
   /** N threads, each: build a request, execute it, read the status. Returns requests per second. */
-  static double baselineSync(OkHttpClient client, String url, int threads, int total, long[] latencies)
-      throws Exception {
+  static double baselineSync(OkHttpClient client, String url, int threads, int total) throws Exception {
     long start = System.nanoTime();
-    onThreads(threads, total, i -> {
-      long t0 = System.nanoTime();
-      try (Response r = client.newCall(baselineRequest(url, i)).execute()) {
-        if (r.code() != 204) {
-          throw new IllegalStateException("status " + r.code());
-        }
-      }
-      if (latencies != null) {
-        latencies[i] = System.nanoTime() - t0;
-      }
-    });
+    onThreads(threads, total, i -> baselineCall(client, url, i));
     return total / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** One hand-written request on this thread: build it, execute it, check the status. */
+  static void baselineCall(OkHttpClient client, String url, int i) throws IOException {
+    try (Response r = client.newCall(baselineRequest(url, i)).execute()) {
+      if (r.code() != 204) {
+        throw new IllegalStateException("status " + r.code());
+      }
+    }
   }
 
   /** One request of a hand-written loop, by its index. */
@@ -203,13 +209,17 @@ public final class HttpBench {
   }
 
   static WebhookPublisher publisher(List<Subscription> subs, int perEndpoint) {
+    return publisherBuilder(subs, perEndpoint).build();
+  }
+
+  static WebhookPublisher.Builder publisherBuilder(List<Subscription> subs, int perEndpoint) {
     WebhookPublisher.Builder b = WebhookPublisher.builder()
         .transport(transport())
         .retryPolicy(RetryPolicy.none())
         .maxConcurrencyPerEndpoint(perEndpoint)
         .maxPendingDeliveries(1_000_000);
     subs.forEach(b::subscription);
-    return b.build();
+    return b;
   }
 
   static Subscription sub(String url, String id) {
@@ -259,61 +269,120 @@ public final class HttpBench {
     return rate;
   }
 
+  /** Runs {@code count} requests; returns their rate per second. */
+  @FunctionalInterface
+  interface Load {
+    double run(int count) throws Exception;
+  }
+
+  /**
+   * Warms up until the JIT has settled: at least {@link #WARMUP} requests, and then until the
+   * compilers have worked less than 2 % of the time for a whole second. Until then the figures
+   * still climb (from a third of the final rate), and which side's code C2 finishes first would
+   * decide the ratio. A second, not a step or two: the compilers' time is counted when a
+   * compilation ends, and a large one can take hundreds of milliseconds. Stops after
+   * {@link #WARMUP_MAX_SECONDS} regardless, and says so. Reports the requests it took as a
+   * {@code warmup-<figure>} result.
+   */
+  static void warmUp(String figure, String impl, Load load) throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long start = System.nanoTime();
+    long quietSince = start;
+    long compiledBefore = jit.getTotalCompilationTime();
+    int done = 0;
+    while (true) {
+      load.run(CHUNK);
+      done += CHUNK;
+      long now = System.nanoTime();
+      long compiled = jit.getTotalCompilationTime();
+      if ((compiled - compiledBefore) * 50 > (now - quietSince) / 1_000_000) {
+        quietSince = now; // compiled too much in this stretch: the quiet second starts again
+        compiledBefore = compiled;
+      } else if (done >= WARMUP && now - quietSince >= 1_000_000_000L) {
+        break;
+      }
+      if (now - start > WARMUP_MAX_SECONDS * 1e9) {
+        System.err.println(figure + " " + impl + ": the JIT was still compiling after " + WARMUP_MAX_SECONDS + " s");
+        break;
+      }
+    }
+    result("warmup-" + figure, impl, Integer.toString(done));
+  }
+
+  /** Warms up (see {@link #warmUp}), then runs steps for {@link #MEASURE_SECONDS}; returns their rate. */
+  static double settledRate(String figure, String impl, Load load) throws Exception {
+    warmUp(figure, impl, load);
+    long start = System.nanoTime();
+    long done = 0;
+    do {
+      load.run(CHUNK);
+      done += CHUNK;
+    } while (System.nanoTime() - start < MEASURE_SECONDS * 1e9);
+    return done / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Delivered/s at {@code n} in flight. At 1 in flight the same warm JVM then measures latency
+   * from {@code send} (or from building the request) to the 204, one request at a time.
+   */
   static void throughput(String impl, int n, String url) throws Exception {
+    String figure = "throughput-" + n;
     double rate;
     switch (impl) {
       case "hookpost" -> {
-        try (WebhookPublisher p = publisher(List.of(sub(url, "bench")), n)) {
-          hookpost(p, n, WARMUP);
-          rate = hookpost(p, n, MEASURE);
+        // The 204 is in when the attempt's listener hears it, on the thread that read it; waking the
+        // sender's thread afterwards is not part of "send to 204" (the baseline reads it in place).
+        AtomicLong answered = new AtomicLong();
+        WebhookPublisher.Builder b = publisherBuilder(List.of(sub(url, "bench")), n)
+            .listener(new dev.hookpost.DeliveryListener() {
+              @Override
+              public void onAttempt(dev.hookpost.StoredDelivery d, Subscription s, dev.hookpost.Attempt a) {
+                answered.set(System.nanoTime());
+              }
+            });
+        try (WebhookPublisher p = b.build()) {
+          rate = settledRate(figure, impl, k -> hookpost(p, n, k));
+          if (n == 1) {
+            latency(impl, i -> {
+              long t0 = System.nanoTime();
+              p.send(Event.of("order.created", Payloads.oneKib(i))).outcomes().get(10, TimeUnit.SECONDS);
+              return answered.get() - t0;
+            });
+          }
         }
       }
       case "sync" -> {
         OkHttpClient c = baselineClient(Math.max(5, n));
-        baselineSync(c, url, n, WARMUP, null);
-        rate = baselineSync(c, url, n, MEASURE, null);
+        rate = settledRate(figure, impl, k -> baselineSync(c, url, n, k));
+        if (n == 1) {
+          latency(impl, i -> {
+            long t0 = System.nanoTime();
+            baselineCall(c, url, i);
+            return System.nanoTime() - t0;
+          });
+        }
       }
       case "async" -> {
         OkHttpClient c = baselineClient(Math.max(5, n));
-        baselineAsync(c, url, n, WARMUP);
-        rate = baselineAsync(c, url, n, MEASURE);
+        rate = settledRate(figure, impl, k -> baselineAsync(c, url, n, k));
       }
       default -> throw new IllegalArgumentException(impl);
     }
-    result("throughput-" + n, impl, String.format("%.1f", rate));
+    result(figure, impl, String.format("%.1f", rate));
   }
 
-  /** One request at a time: from send (or from building the request) to the 204. */
-  static void latency(String impl, String url) throws Exception {
+  /** One latency sample: nanoseconds from the start of request {@code i} to its 204. */
+  @FunctionalInterface
+  interface Sample {
+    long nanos(int i) throws Exception;
+  }
+
+  /** Takes {@link #MEASURE} / 2 samples one after another, and reports their p50 and p99. */
+  static void latency(String impl, Sample sample) throws Exception {
     int samples = MEASURE / 2;
     long[] lat = new long[samples];
-    if (impl.equals("hookpost")) {
-      // The 204 is in when the attempt's listener hears it, on the thread that read it; waking the
-      // sender's thread afterwards is not part of "send to 204" (the baseline reads it in place).
-      AtomicLong answered = new AtomicLong();
-      WebhookPublisher.Builder b = WebhookPublisher.builder()
-          .transport(transport())
-          .retryPolicy(RetryPolicy.none()).maxConcurrencyPerEndpoint(1).subscription(sub(url, "bench"))
-          .listener(new dev.hookpost.DeliveryListener() {
-            @Override
-            public void onAttempt(dev.hookpost.StoredDelivery d, Subscription s, dev.hookpost.Attempt a) {
-              answered.set(System.nanoTime());
-            }
-          });
-      try (WebhookPublisher p = b.build()) {
-        for (int i = 0; i < WARMUP; i++) {
-          p.send(Event.of("order.created", Payloads.oneKib(i))).outcomes().get(10, TimeUnit.SECONDS);
-        }
-        for (int i = 0; i < samples; i++) {
-          long t0 = System.nanoTime();
-          p.send(Event.of("order.created", Payloads.oneKib(i))).outcomes().get(10, TimeUnit.SECONDS);
-          lat[i] = answered.get() - t0;
-        }
-      }
-    } else {
-      OkHttpClient c = baselineClient(5);
-      baselineSync(c, url, 1, WARMUP, null);
-      baselineSync(c, url, 1, samples, lat);
+    for (int i = 0; i < samples; i++) {
+      lat[i] = sample.nanos(i);
     }
     Arrays.sort(lat);
     result("latency-p50", impl, String.format("%.1f", lat[samples / 2] / 1000.0));
@@ -384,8 +453,8 @@ public final class HttpBench {
             p.send(Event.of("slow.thing", Payloads.oneKib(i)));
           }
         }
-        hookpost(p, 8, WARMUP); // its 8 slots, as in the throughput figure at 8
-        double rate = hookpost(p, 8, MEASURE);
+        // its 8 slots, as in the throughput figure at 8
+        double rate = settledRate("isolation", mode, k -> hookpost(p, 8, k));
         result("isolation", mode, String.format("%.1f", rate));
       }
     }

@@ -68,6 +68,10 @@ public final class Report {
       jmh(new File(args[i]), rows);
     }
     print(rows);
+    System.out.println();
+    System.out.println("Warm-up until the JIT was quiet (median requests per JVM):");
+    values.keySet().stream().filter(k -> k.startsWith("warmup-")).sorted().forEach(k ->
+        System.out.println("- " + k.substring("warmup-".length()) + ": " + fmt(median(values.get(k)))));
   }
 
   private static void jmh(File file, List<String[]> rows) throws Exception {
@@ -83,6 +87,12 @@ public final class Report {
       JsonNode metric = r.get("primaryMetric");
       if (bench.endsWith("SigningBench." + method)) {
         signing.put(method + "/" + params.path("size").asText(), metric.get("score").asDouble());
+      } else if (bench.contains("HandOffBench")) {
+        for (String p : new String[] {"50.0", "99.0"}) {
+          rows.add(row("floor: hand a prepared OkHttp call to an idle thread, p" + p.substring(0, 2) + " (us)",
+              metric.path("scorePercentiles").path(p).asDouble(), Double.NaN, Double.NaN, "-", true,
+              "JMH SampleTime; what any sender pays whose request leaves on another thread"));
+        }
       } else if (bench.contains("SendHoldBench")) {
         String subs = params.path("subscriptions").asText();
         double p50 = metric.path("scorePercentiles").path("50.0").asDouble();
