@@ -11,26 +11,34 @@ import dev.hookpost.Subscription;
 import dev.hookpost.WebhookPublisher;
 import dev.hookpost.okhttp.OkHttpTransport;
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import okhttp3.Call;
@@ -62,7 +70,7 @@ public final class HttpBench {
   /** The longest warm-up, in seconds, even if the JIT is still compiling then. */
   static final double WARMUP_MAX_SECONDS = Double.parseDouble(System.getProperty("warmupMaxSeconds", "12"));
   /** How long a throughput figure is measured, in seconds, once warm. */
-  static final double MEASURE_SECONDS = Double.parseDouble(System.getProperty("measureSeconds", "2.5"));
+  static final double MEASURE_SECONDS = Double.parseDouble(System.getProperty("measureSeconds", "2"));
   /** Requests of one latency figure (half of them are sampled). */
   static final int MEASURE = Integer.getInteger("measure", 40_000);
   /** Requests per warm-up or measuring step. */
@@ -82,8 +90,10 @@ public final class HttpBench {
     System.exit(0);
   }
 
+  /** One figure of this JVM, for {@code run.sh}; {@code -Dround=N} tells Report which round it belongs to. */
   static void result(String figure, String impl, String value) {
-    System.out.println("RESULT figure=" + figure + " impl=" + impl + " value=" + value);
+    System.out.println("RESULT figure=" + figure + " impl=" + impl + " value=" + value + " round="
+        + Integer.getInteger("round", 0));
   }
 
   // ---------- hand-written OkHttp: serialize, sign, POST, read the status ----------
@@ -149,6 +159,7 @@ public final class HttpBench {
   static void onThreads(int threads, int total, IndexedCall request) throws InterruptedException {
     AtomicLong next = new AtomicLong();
     CountDownLatch done = new CountDownLatch(threads);
+    AtomicReference<Exception> failed = new AtomicReference<>();
     for (int t = 0; t < threads; t++) {
       new Thread(() -> {
         try {
@@ -156,26 +167,30 @@ public final class HttpBench {
             request.run((int) i);
           }
         } catch (Exception e) {
-          e.printStackTrace();
+          failed.compareAndSet(null, e);
         } finally {
           done.countDown();
         }
       }).start();
     }
     done.await();
+    if (failed.get() != null) {
+      throw new IllegalStateException("a hand-written request failed", failed.get());
+    }
   }
 
   /** N calls in flight with enqueue. Returns requests per second. */
   static double baselineAsync(OkHttpClient client, String url, int inFlight, int total) throws Exception {
     Semaphore room = new Semaphore(inFlight);
     CountDownLatch done = new CountDownLatch(total);
+    AtomicReference<IOException> failed = new AtomicReference<>();
     long start = System.nanoTime();
     for (int i = 0; i < total; i++) {
       room.acquire();
       client.newCall(baselineRequest(url, i)).enqueue(new Callback() {
         @Override
         public void onFailure(Call call, IOException e) {
-          e.printStackTrace();
+          failed.compareAndSet(null, e);
           room.release();
           done.countDown();
         }
@@ -189,6 +204,9 @@ public final class HttpBench {
       });
     }
     done.await();
+    if (failed.get() != null) {
+      throw new IllegalStateException("a hand-written request failed", failed.get());
+    }
     return total / ((System.nanoTime() - start) / 1e9);
   }
 
@@ -277,36 +295,77 @@ public final class HttpBench {
 
   /**
    * Warms up until the JIT has settled: at least {@link #WARMUP} requests, and then until the
-   * compilers have worked less than 2 % of the time for a whole second. Until then the figures
-   * still climb (from a third of the final rate), and which side's code C2 finishes first would
-   * decide the ratio. A second, not a step or two: the compilers' time is counted when a
-   * compilation ends, and a large one can take hundreds of milliseconds. Stops after
-   * {@link #WARMUP_MAX_SECONDS} regardless, and says so. Reports the requests it took as a
-   * {@code warmup-<figure>} result.
+   * JIT's compiler threads have used less than 2 % of a whole second of CPU. Until then the
+   * figures still climb (from a third of the final rate), and which side's code C2 finishes
+   * first would decide the ratio. Stops after {@link #WARMUP_MAX_SECONDS} regardless, and says
+   * so. Reports the requests it took as a {@code warmup-<figure>} result.
    */
   static void warmUp(String figure, String impl, Load load) throws Exception {
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    warmUp(figure, impl, WARMUP, CHUNK, load);
+  }
+
+  /** As {@link #warmUp(String, String, Load)}, with its own minimum and step, in requests. */
+  static void warmUp(String figure, String impl, int atLeast, int step, Load load) throws Exception {
     long start = System.nanoTime();
     long quietSince = start;
-    long compiledBefore = jit.getTotalCompilationTime();
+    long compiling = 0; // compiler CPU milliseconds since quietSince
+    compilerMillisSinceLastCall();
     int done = 0;
     while (true) {
-      load.run(CHUNK);
-      done += CHUNK;
+      load.run(step);
+      done += step;
       long now = System.nanoTime();
-      long compiled = jit.getTotalCompilationTime();
-      if ((compiled - compiledBefore) * 50 > (now - quietSince) / 1_000_000) {
+      compiling += compilerMillisSinceLastCall();
+      if (compiling * 50 > (now - quietSince) / 1_000_000) {
         quietSince = now; // compiled too much in this stretch: the quiet second starts again
-        compiledBefore = compiled;
-      } else if (done >= WARMUP && now - quietSince >= 1_000_000_000L) {
+        compiling = 0;
+      } else if (done >= atLeast && now - quietSince >= 1_000_000_000L) {
         break;
       }
       if (now - start > WARMUP_MAX_SECONDS * 1e9) {
         System.err.println(figure + " " + impl + ": the JIT was still compiling after " + WARMUP_MAX_SECONDS + " s");
+        result("warmup-capped-" + figure, impl, "1");
         break;
       }
     }
     result("warmup-" + figure, impl, Integer.toString(done));
+  }
+
+  private static final Path THREADS = Path.of("/proc/self/task");
+  /** CPU ticks of each compiler thread (by thread id) at the last call. */
+  private static final Map<String, Long> COMPILER_TICKS = new HashMap<>();
+  private static long compilationMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+
+  /**
+   * CPU milliseconds the JIT's compiler threads used since the last call, from {@code /proc}
+   * (Linux, 10 ms ticks), thread by thread: it grows while a compilation runs, unlike
+   * {@code CompilationMXBean}'s total, which grows only when one ends (a large C2 compilation
+   * takes over a second here). Elsewhere, the growth of that total.
+   */
+  static long compilerMillisSinceLastCall() throws IOException {
+    if (!Files.isDirectory(THREADS)) {
+      long total = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+      long grew = total - compilationMillis;
+      compilationMillis = total;
+      return grew;
+    }
+    long grewTicks = 0;
+    try (Stream<Path> threads = Files.list(THREADS)) {
+      for (Path t : (Iterable<Path>) threads::iterator) {
+        try {
+          if (Files.readString(t.resolve("comm")).contains("CompilerThre")) {
+            String stat = Files.readString(t.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime and stime: fields 14 and 15
+            Long before = COMPILER_TICKS.put(t.getFileName().toString(), ticks);
+            grewTicks += ticks - (before == null ? 0 : before); // a new compiler thread counts in full
+          }
+        } catch (IOException ended) {
+          // a thread that ended meanwhile ("No such process", or its files gone)
+        }
+      }
+    }
+    return grewTicks * 10;
   }
 
   /** Warms up (see {@link #warmUp}), then runs steps for {@link #MEASURE_SECONDS}; returns their rate. */
@@ -333,13 +392,15 @@ public final class HttpBench {
         // The 204 is in when the attempt's listener hears it, on the thread that read it; waking the
         // sender's thread afterwards is not part of "send to 204" (the baseline reads it in place).
         AtomicLong answered = new AtomicLong();
-        WebhookPublisher.Builder b = publisherBuilder(List.of(sub(url, "bench")), n)
-            .listener(new dev.hookpost.DeliveryListener() {
-              @Override
-              public void onAttempt(dev.hookpost.StoredDelivery d, Subscription s, dev.hookpost.Attempt a) {
-                answered.set(System.nanoTime());
-              }
-            });
+        WebhookPublisher.Builder b = publisherBuilder(List.of(sub(url, "bench")), n);
+        if (n == 1) {
+          b.listener(new dev.hookpost.DeliveryListener() {
+            @Override
+            public void onAttempt(dev.hookpost.StoredDelivery d, Subscription s, dev.hookpost.Attempt a) {
+              answered.set(System.nanoTime());
+            }
+          });
+        }
         try (WebhookPublisher p = b.build()) {
           rate = settledRate(figure, impl, k -> hookpost(p, n, k));
           if (n == 1) {
@@ -377,8 +438,17 @@ public final class HttpBench {
     long nanos(int i) throws Exception;
   }
 
-  /** Takes {@link #MEASURE} / 2 samples one after another, and reports their p50 and p99. */
+  /**
+   * Takes {@link #MEASURE} / 2 samples one after another, and reports their p50 and p99. First
+   * warms up this path (one request at a time, an idle sender) until the JIT is quiet again.
+   */
   static void latency(String impl, Sample sample) throws Exception {
+    warmUp("latency", impl, 5_000, 1_000, k -> {
+      for (int i = 0; i < k; i++) {
+        sample.nanos(i);
+      }
+      return k;
+    });
     int samples = MEASURE / 2;
     long[] lat = new long[samples];
     for (int i = 0; i < samples; i++) {
@@ -392,45 +462,63 @@ public final class HttpBench {
   /** One event to 1,000 subscriptions on one receiver; time until every delivery is done. */
   static void fanout(String impl, String url) throws Exception {
     int subs = 1_000;
-    int rounds = 30;
-    long best = Long.MAX_VALUE;
-    List<Long> times = new ArrayList<>();
     if (impl.equals("hookpost")) {
       List<Subscription> list = new ArrayList<>();
       for (int i = 0; i < subs; i++) {
         list.add(sub(url + "s/" + i, "s" + i));
       }
       try (WebhookPublisher p = publisher(list, 8)) {
-        for (int r = 0; r < rounds; r++) {
-          long t0 = System.nanoTime();
+        fanoutRounds(impl, subs, r -> {
           List<DeliveryOutcome> out = p.send(Event.of("order.created", Payloads.oneKib(r))).outcomes()
               .get(60, TimeUnit.SECONDS);
-          times.add(System.nanoTime() - t0);
           if (out.size() != subs || !out.stream().allMatch(o -> o instanceof DeliveryOutcome.Delivered)) {
             throw new IllegalStateException("not all delivered");
           }
-        }
+        });
       }
     } else {
       OkHttpClient c = baselineClient(64);
-      for (int r = 0; r < rounds; r++) {
-        long t0 = System.nanoTime();
-        fanoutBaseline(c, url, subs);
-        times.add(System.nanoTime() - t0);
+      ExecutorService pool = Executors.newFixedThreadPool(64);
+      try {
+        fanoutRounds(impl, subs, r -> fanoutBaseline(c, pool, url, subs));
+      } finally {
+        pool.shutdown();
       }
     }
-    List<Long> measured = new ArrayList<>(times.subList(rounds / 2, rounds));
-    measured.sort(null);
-    result("fanout-1000-ms", impl, String.format("%.1f", measured.get(measured.size() / 2) / 1e6));
   }
 
-  /** The hand-written fan-out: 64 threads over 1,000 endpoints, each request serialized and signed. */
-  static void fanoutBaseline(OkHttpClient c, String url, int subs) throws Exception {
-    onThreads(64, subs, i -> {
-      try (Response r = c.newCall(baselineRequest(url + "s/" + i, i)).execute()) {
-        r.code();
+  /** Warms up with whole fan-outs until the JIT is quiet, then reports the median of 15 timed ones. */
+  static void fanoutRounds(String impl, int subs, IndexedCall fanOut) throws Exception {
+    int[] round = {0};
+    warmUp("fanout", impl, CHUNK, CHUNK, k -> {
+      for (int i = 0; i < k / subs; i++) {
+        fanOut.run(round[0]++);
       }
+      return k;
     });
+    List<Long> times = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      long t0 = System.nanoTime();
+      fanOut.run(round[0]++);
+      times.add(System.nanoTime() - t0);
+    }
+    times.sort(null);
+    result("fanout-1000-ms", impl, String.format("%.1f", times.get(times.size() / 2) / 1e6));
+  }
+
+  /** The hand-written fan-out: a pool of 64 threads over the 1,000 endpoints, each request serialized and signed. */
+  static void fanoutBaseline(OkHttpClient c, ExecutorService pool, String url, int subs) throws Exception {
+    List<Future<?>> calls = new ArrayList<>(subs);
+    for (int i = 0; i < subs; i++) {
+      int n = i;
+      calls.add(pool.submit(() -> {
+        baselineCall(c, url + "s/" + n, n);
+        return null;
+      }));
+    }
+    for (Future<?> call : calls) {
+      call.get();
+    }
   }
 
   /** A healthy endpoint's rate alone, or while another endpoint accepts connections and never answers. */

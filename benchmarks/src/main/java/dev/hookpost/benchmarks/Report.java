@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,40 +21,49 @@ import java.util.regex.Pattern;
  * <pre>java dev.hookpost.benchmarks.Report results.txt jmh-signing.json jmh-send.json</pre>
  */
 public final class Report {
-  private static final Pattern LINE = Pattern.compile("RESULT figure=(\\S+) impl=(\\S+) value=(\\S+)");
+  private static final Pattern LINE =
+      Pattern.compile("RESULT figure=(\\S+) impl=(\\S+) value=(\\S+)(?: round=(\\d+))?");
 
   private Report() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, List<Double>> values = new HashMap<>();
+    // figure/impl -> round -> value; a JVM that failed leaves its round out, and only rounds
+    // with both sides are paired
+    Map<String, Map<Integer, Double>> byRound = new HashMap<>();
     for (String line : Files.readAllLines(Path.of(args[0]))) {
       Matcher m = LINE.matcher(line);
       if (m.find()) {
-        values.computeIfAbsent(m.group(1) + "/" + m.group(2), k -> new ArrayList<>()).add(Double.parseDouble(m.group(3)));
+        int round = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
+        byRound.computeIfAbsent(m.group(1) + "/" + m.group(2), k -> new TreeMap<>())
+            .put(round, Double.parseDouble(m.group(3)));
       }
     }
+    Map<String, List<Double>> values = new HashMap<>();
+    byRound.forEach((k, v) -> values.put(k, new ArrayList<>(v.values())));
     List<String[]> rows = new ArrayList<>();
     for (String n : new String[] {"1", "8", "32"}) {
-      List<Double> h = values.getOrDefault("throughput-" + n + "/hookpost", List.of());
-      List<Double> sync = values.getOrDefault("throughput-" + n + "/sync", List.of());
-      List<Double> async = values.getOrDefault("throughput-" + n + "/async", List.of());
-      List<Double> b = new ArrayList<>();
-      for (int i = 0; i < Math.min(sync.size(), async.size()); i++) {
-        b.add(Math.max(sync.get(i), async.get(i))); // each round's faster hand-written variant
-      }
+      Map<Integer, Double> h = byRound.getOrDefault("throughput-" + n + "/hookpost", Map.of());
+      Map<Integer, Double> sync = byRound.getOrDefault("throughput-" + n + "/sync", Map.of());
+      Map<Integer, Double> async = byRound.getOrDefault("throughput-" + n + "/async", Map.of());
+      Map<Integer, Double> b = new TreeMap<>();
+      sync.forEach((round, v) -> {
+        if (async.containsKey(round)) {
+          b.put(round, Math.max(v, async.get(round))); // each round's faster hand-written variant
+        }
+      });
       List<Double> ratios = ratios(h, b);
       double r = median(ratios);
-      rows.add(row("delivered/s, " + n + " in flight", median(h), median(b), r, ">= 0.90", r >= 0.90,
-          "baseline = faster of sync (" + fmt(median(sync)) + ") and enqueue (" + fmt(median(async)) + ");"
-          + rounds(ratios)));
+      rows.add(row("delivered/s, " + n + " in flight", median(List.copyOf(h.values())), median(List.copyOf(b.values())),
+          r, ">= 0.90", r >= 0.90, "baseline = faster of sync (" + fmt(median(List.copyOf(sync.values())))
+          + ") and enqueue (" + fmt(median(List.copyOf(async.values()))) + ");" + rounds(ratios)));
     }
     for (String p : new String[] {"p50", "p99"}) {
-      paired(rows, values, "latency send -> 204, " + p + " (us)", "latency-" + p + "/hookpost", "latency-" + p + "/sync",
+      paired(rows, byRound, "latency send -> 204, " + p + " (us)", "latency-" + p + "/hookpost", "latency-" + p + "/sync",
           "<= 1.2", false, "one at a time;");
     }
-    paired(rows, values, "fan-out to 1,000 subscriptions (ms)", "fanout-1000-ms/hookpost", "fanout-1000-ms/sync",
+    paired(rows, byRound, "fan-out to 1,000 subscriptions (ms)", "fanout-1000-ms/hookpost", "fanout-1000-ms/sync",
         "<= 1.1", false, "payload serialized once: asserted in FanOutSerializesOnceTest;");
-    paired(rows, values, "healthy endpoint delivered/s, another hanging", "isolation/hanging", "isolation/alone",
+    paired(rows, byRound, "healthy endpoint delivered/s, another hanging", "isolation/hanging", "isolation/alone",
         ">= 0.90", true, "baseline = the same endpoint alone;");
     double mem = median(values, "memory-bytes-per-pending-delivery/hookpost");
     rows.add(row("heap per pending delivery (bytes)", mem, Double.NaN, Double.NaN, "<= 512", mem <= 512,
@@ -69,9 +79,14 @@ public final class Report {
     }
     print(rows);
     System.out.println();
-    System.out.println("Warm-up until the JIT was quiet (median requests per JVM):");
-    values.keySet().stream().filter(k -> k.startsWith("warmup-")).sorted().forEach(k ->
-        System.out.println("- " + k.substring("warmup-".length()) + ": " + fmt(median(values.get(k)))));
+    System.out.println("Warm-up until the JIT was quiet (median requests per JVM; JVMs stopped at the time limit"
+        + " while still compiling, if any):");
+    values.keySet().stream().filter(k -> k.startsWith("warmup-") && !k.startsWith("warmup-capped-")).sorted()
+        .forEach(k -> {
+          List<Double> capped = values.get("warmup-capped-" + k.substring("warmup-".length()));
+          System.out.println("- " + k.substring("warmup-".length()) + ": " + fmt(median(values.get(k)))
+              + (capped == null ? "" : " (" + capped.size() + " stopped at the limit)"));
+        });
   }
 
   private static void jmh(File file, List<String[]> rows) throws Exception {
@@ -118,21 +133,25 @@ public final class Report {
    * A row whose ratio is the median of the rounds' own ratios: each round runs both sides back
    * to back, so a machine that speeds up or slows down between rounds moves both alike.
    */
-  private static void paired(List<String[]> rows, Map<String, List<Double>> values, String figure, String hookpost,
-      String baseline, String target, boolean atLeast, String note) {
-    List<Double> h = values.getOrDefault(hookpost, List.of());
-    List<Double> b = values.getOrDefault(baseline, List.of());
+  private static void paired(List<String[]> rows, Map<String, Map<Integer, Double>> byRound, String figure,
+      String hookpost, String baseline, String target, boolean atLeast, String note) {
+    Map<Integer, Double> h = byRound.getOrDefault(hookpost, Map.of());
+    Map<Integer, Double> b = byRound.getOrDefault(baseline, Map.of());
     List<Double> ratios = ratios(h, b);
     double r = median(ratios);
     double bound = Double.parseDouble(target.substring(3));
-    rows.add(row(figure, median(h), median(b), r, target, atLeast ? r >= bound : r <= bound, note + rounds(ratios)));
+    rows.add(row(figure, median(List.copyOf(h.values())), median(List.copyOf(b.values())), r, target,
+        atLeast ? r >= bound : r <= bound, note + rounds(ratios)));
   }
 
-  private static List<Double> ratios(List<Double> h, List<Double> b) {
+  /** Hookpost ÷ baseline for every round that has both. */
+  private static List<Double> ratios(Map<Integer, Double> h, Map<Integer, Double> b) {
     List<Double> out = new ArrayList<>();
-    for (int i = 0; i < Math.min(h.size(), b.size()); i++) {
-      out.add(h.get(i) / b.get(i));
-    }
+    h.forEach((round, v) -> {
+      if (b.containsKey(round)) {
+        out.add(v / b.get(round));
+      }
+    });
     return out;
   }
 
