@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every Hookpost benchmark side by side with hand-written OkHttp, and prints the
-# table (figure, Hookpost, baseline, ratio). About 9.5 minutes on 2 cores.
+# table (figure, Hookpost, baseline, ratio). About 9 minutes on 2 cores.
 #   benchmarks/run.sh            # ROUNDS=3 by default; ROUNDS=5 for steadier medians
 set -euo pipefail
 cd "$(dirname "$0")/.."
