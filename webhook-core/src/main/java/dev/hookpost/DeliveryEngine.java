@@ -67,7 +67,12 @@ final class DeliveryEngine {
 
   /** Where the outcomes of deliveries sent through this publisher go, by delivery id, until they end. */
   private final Map<DeliveryKey, Slot> waiting = new ConcurrentHashMap<>();
-  /** Deliveries claimed by this publisher and not yet handed back to the store. */
+  /**
+   * Deliveries claimed by this publisher and not yet handed back to the store. A delivery leaves
+   * only after the store has recorded its retry or end (until then a claim that finds its row
+   * again, its lease run out, only renews the lease), and only as the same object: a claim that
+   * finds a finished one due again, before it left, puts a new claim in its place.
+   */
   private final Map<String, Delivery> claimed = new ConcurrentHashMap<>();
   /** Pending deliveries sent through this publisher, per subscription id. */
   private final Map<String, AtomicInteger> backlog = new ConcurrentHashMap<>();
@@ -481,10 +486,10 @@ final class DeliveryEngine {
       Instant leaseUntil = now.plus(settings.lease());
       for (StoredDelivery sd : batch) {
         Delivery mine = claimed.get(sd.deliveryId());
-        if (mine != null) {
-          mine.leaseUntil = leaseUntil; // ours already: the claim only renewed its lease
+        if (mine != null && !mine.isFinished()) {
+          mine.leaseUntil = leaseUntil; // ours and still worked on: the claim only renewed its lease
           continue;
-        }
+        } // a finished one was handed back to the store and is due again: the new Delivery replaces it
         Subscription s;
         try {
           s = registry.find(sd.subscriptionId()).orElse(null);
@@ -620,7 +625,7 @@ final class DeliveryEngine {
     try {
       store.retry(d.id(), owner, null, d.firstAttemptAt, due);
     } finally {
-      claimed.remove(d.id()); // after the store: a claim in between would take it for someone else's
+      claimed.remove(d.id(), d); // after the store, and only this claim's: see claimed
       freedCapacity();
     }
     scheduleWake(due);
@@ -653,7 +658,7 @@ final class DeliveryEngine {
     try {
       store.retry(d.id(), owner, null, d.firstAttemptAt, clock.instant().plus(settings.pollInterval()));
     } finally {
-      claimed.remove(d.id());
+      claimed.remove(d.id(), d);
       freedCapacity();
     }
     scheduleWake(clock.instant().plus(settings.pollInterval()));
@@ -815,7 +820,7 @@ final class DeliveryEngine {
     } catch (RuntimeException e) {
       log.error("recording the retry of {} in {} failed; it is claimed again when its lease ends", d, store, e);
     } finally {
-      claimed.remove(d.id()); // after the store: a claim in between would take it for someone else's
+      claimed.remove(d.id(), d); // after the store, and only this claim's: see claimed
     }
     requestDispatch();
   }
@@ -854,7 +859,7 @@ final class DeliveryEngine {
         log.error("recording the end of {} in {} failed; it will be attempted again after its lease", d, store, e);
       }
     }
-    claimed.remove(d.id()); // after the store: a claim in between would take it for someone else's
+    claimed.remove(d.id(), d); // after the store, and only this claim's: see claimed
     freedCapacity();
     if (!store.durable() && ours) {
       pending.release(1);
@@ -962,7 +967,8 @@ final class DeliveryEngine {
       // Deliveries waiting in memory for a retry or a first claim will never be tried: hand them back now.
       for (StoredDelivery sd : store.claim(Instant.MAX.minus(settings.lease()), Integer.MAX_VALUE, settings.lease(),
           owner)) {
-        if (claimed.containsKey(sd.deliveryId())) {
+        Delivery mine = claimed.get(sd.deliveryId());
+        if (mine != null && !mine.isFinished()) {
           continue;
         }
         Subscription s = registry.find(sd.subscriptionId()).orElseGet(() -> placeholder(sd));

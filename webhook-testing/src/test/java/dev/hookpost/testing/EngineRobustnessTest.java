@@ -201,10 +201,14 @@ class EngineRobustnessTest {
     }
   }
 
-  /** Delegates to the in-memory store and runs a hook right after an enqueue, before send reads its result. */
+  /**
+   * Delegates to the in-memory store and runs a hook right after an enqueue (before send reads
+   * its result) or after a retry is recorded (before the engine lets go of the delivery).
+   */
   static final class HookedStore implements dev.hookpost.DeliveryStore {
     final dev.hookpost.DeliveryStore inner = dev.hookpost.DeliveryStore.inMemory();
     Runnable afterEnqueue;
+    Runnable afterRetry;
 
     @Override
     public List<String> enqueue(String e, String t, byte[] p, List<String> s, java.time.Instant at) {
@@ -221,8 +225,16 @@ class EngineRobustnessTest {
       return inner.claim(n, l, d, o);
     }
     @Override public Optional<java.time.Instant> nextDue() { return inner.nextDue(); }
-    @Override public boolean retry(String id, String o, dev.hookpost.AttemptRecord a, java.time.Instant f,
-        java.time.Instant n) { return inner.retry(id, o, a, f, n); }
+    @Override
+    public boolean retry(String id, String o, dev.hookpost.AttemptRecord a, java.time.Instant f, java.time.Instant n) {
+      boolean recorded = inner.retry(id, o, a, f, n);
+      Runnable hook = afterRetry;
+      afterRetry = null;
+      if (hook != null) {
+        hook.run();
+      }
+      return recorded;
+    }
     @Override public boolean finish(String id, String o, dev.hookpost.DeliveryState st, dev.hookpost.AttemptRecord a,
         java.time.Instant f, String r) { return inner.finish(id, o, st, a, f, r); }
     @Override public List<StoredDelivery> find(dev.hookpost.DeliveryQuery q) { return inner.find(q); }
@@ -257,6 +269,27 @@ class EngineRobustnessTest {
       assertThat(again.outcomes()).isNotCompletedExceptionally();
       assertThat(told).filteredOn(o -> o.subscription().id().equals("a")).extracting(o -> o.getClass().getSimpleName())
           .containsExactly("GaveUp", "Delivered");
+    }
+  }
+
+  @Test
+  void aRetryClaimedAgainBeforeTheFailedAttemptLetGoIsStillDelivered() {
+    HookedStore store = new HookedStore();
+    transport.respondWith(Answer.status(503)); // then the default: 204
+    Subscription a = sub("a").toBuilder().retryPolicy(RetryPolicy.fixedSchedule(Duration.ofMillis(1))).build();
+    try (WebhookPublisher p = builder().store(store).subscription(a).build()) {
+      // The retry is due at once; another send claims it while the failed attempt still holds it.
+      store.afterRetry = () -> {
+        time.advance(Duration.ofMillis(1));
+        p.send(Event.of("t", 2));
+      };
+
+      SendHandle h = p.send(Event.of("t", 1));
+      time.advance(Duration.ofSeconds(1));
+
+      assertThat(h.outcomes()).isCompleted();
+      assertThat(h.outcomes().join()).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class)
+          .extracting(DeliveryOutcome::attempts).isEqualTo(2);
     }
   }
 
