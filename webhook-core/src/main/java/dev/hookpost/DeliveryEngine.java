@@ -75,7 +75,7 @@ final class DeliveryEngine {
    */
   private final Map<String, Delivery> claimed = new ConcurrentHashMap<>();
   /** Pending deliveries sent through this publisher, per subscription id. */
-  private final Map<String, AtomicInteger> backlog = new ConcurrentHashMap<>();
+  private final BacklogCounts backlog = new BacklogCounts();
   /** Every delivery abandoned once closing began, for {@link #shutdown} to hand back. */
   private final List<DeliveryOutcome.Abandoned> abandonedOnClose =
       java.util.Collections.synchronizedList(new ArrayList<>());
@@ -179,7 +179,7 @@ final class DeliveryEngine {
         for (int k = 0; k < fresh.size(); k++) {
           slots[k] = new Slot(outcomes, freshIndex.get(k), null);
           waiting.merge(new DeliveryKey(event.id(), fresh.get(k).id()), slots[k], Slot::append);
-          backlog.computeIfAbsent(fresh.get(k).id(), x -> new AtomicInteger()).incrementAndGet();
+          backlog.increment(fresh.get(k).id());
         }
         List<String> ids = fresh.stream().map(Subscription::id).toList();
         Instant now = clock.instant();
@@ -262,7 +262,7 @@ final class DeliveryEngine {
       return found[0] ? head.without(slot) : head;
     });
     if (found[0]) {
-      backlog.computeIfPresent(key.subscriptionId(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+      backlog.decrement(key.subscriptionId());
     }
     return found[0];
   }
@@ -356,9 +356,9 @@ final class DeliveryEngine {
    * endpoint keeps failing), so that one dead endpoint cannot use up the whole publisher's room.
    */
   private String backlogFull(Subscription s) {
-    AtomicInteger n = backlog.get(s.id());
+    int n = backlog.get(s.id());
     int max = settings.maxPendingPerSubscription();
-    return n != null && n.get() >= max ? "subscription already has " + n.get() + " deliveries pending (limit "
+    return n >= max ? "subscription already has " + n + " deliveries pending (limit "
         + max + ", its endpoint keeps failing); this one was not queued" : null;
   }
 
@@ -866,7 +866,7 @@ final class DeliveryEngine {
     }
     Slot slot = waiting.remove(new DeliveryKey(d.eventId(), d.stored.subscriptionId()));
     if (slot != null) {
-      backlog.computeIfPresent(d.subscription.id(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+      backlog.decrement(d.subscription.id());
     }
     if (outcome instanceof DeliveryOutcome.Abandoned a && closed) {
       abandonedOnClose.add(a);

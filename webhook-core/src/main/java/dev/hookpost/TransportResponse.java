@@ -28,9 +28,13 @@ public record TransportResponse(int status, Map<String, List<String>> headers, S
       throw new IllegalArgumentException("status " + status + " is not an HTTP status (100..599)");
     }
     Objects.requireNonNull(headers, "headers");
-    Map<String, List<String>> copy = new java.util.HashMap<>(headers.size() * 2);
-    headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-    headers = Map.copyOf(copy);
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, List<String>>[] copy = new Map.Entry[headers.size()];
+    int i = 0;
+    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+      copy[i++] = Map.entry(h.getKey(), List.copyOf(h.getValue()));
+    }
+    headers = Map.ofEntries(copy);
     bodyExcerpt = bodyExcerpt == null ? ""
         : bodyExcerpt.length() > MAX_EXCERPT ? bodyExcerpt.substring(0, MAX_EXCERPT) : bodyExcerpt;
   }

@@ -12,6 +12,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +25,7 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.Dns;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -115,7 +120,7 @@ public final class OkHttpTransport implements Transport {
     Request.Builder http = new Request.Builder().url(url);
     for (Map.Entry<String, String> h : request.headers().entrySet()) {
       try {
-        http.header(h.getKey(), h.getValue());
+        http.addHeader(h.getKey(), h.getValue()); // one line per entry; header() would first scan for the name
       } catch (IllegalArgumentException e) { // never echo the value: it may be a credential
         return CompletableFuture.failedFuture(new EndpointRefusedException("refused header '" + h.getKey()
             + "': OkHttp cannot send its value; use printable ASCII"));
@@ -163,7 +168,7 @@ public final class OkHttpTransport implements Transport {
     }
     try (Response response = call.execute()) {
       String excerpt = readExcerpt(response.body());
-      result.complete(new TransportResponse(response.code(), response.headers().toMultimap(), excerpt));
+      result.complete(new TransportResponse(response.code(), headers(response.headers()), excerpt));
     } catch (IOException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof GuardedDns.Refused refused) {
@@ -175,6 +180,18 @@ public final class OkHttpTransport implements Transport {
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }
+  }
+
+  /**
+   * The response's headers by lower-case name, in the order received; cheaper than
+   * {@link Headers#toMultimap()}, which builds a sorted map.
+   */
+  private static Map<String, List<String>> headers(Headers headers) {
+    Map<String, List<String>> byName = new HashMap<>(headers.size() * 2);
+    for (int i = 0; i < headers.size(); i++) {
+      byName.computeIfAbsent(headers.name(i).toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(headers.value(i));
+    }
+    return byName;
   }
 
   /**
