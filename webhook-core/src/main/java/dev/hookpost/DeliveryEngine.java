@@ -181,7 +181,10 @@ final class DeliveryEngine {
           waiting.merge(new DeliveryKey(event.id(), fresh.get(k).id()), slots[k], Slot::append);
           backlog.increment(fresh.get(k).id());
         }
-        List<String> ids = fresh.stream().map(Subscription::id).toList();
+        List<String> ids = new ArrayList<>(fresh.size());
+        for (Subscription s : fresh) {
+          ids.add(s.id());
+        }
         Instant now = clock.instant();
         java.util.Set<String> added;
         try {
@@ -917,12 +920,13 @@ final class DeliveryEngine {
   }
 
   private static void logOutcome(String id, String type, Subscription s, DeliveryOutcome outcome) {
+    boolean quiet = outcome instanceof DeliveryOutcome.Delivered || outcome instanceof DeliveryOutcome.Skipped;
+    if (quiet && !log.isDebugEnabled()) {
+      return; // the common case: nothing to format
+    }
     String sub = s.id();
     String endpoint = s.endpointForLogs();
     if (outcome instanceof DeliveryOutcome.Delivered o) {
-      if (!log.isDebugEnabled()) {
-        return;
-      }
       log.debug("webhook delivered: event={} type={} subscription={} endpoint={} attempts={} status={}",
           id, type, sub, endpoint, o.attempts(), o.status());
     } else if (outcome instanceof DeliveryOutcome.GaveUp o) {

@@ -82,14 +82,16 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     int c = a.nextAttemptAt.compareTo(b.nextAttemptAt);
     return c != 0 ? c : Long.compare(a.seq, b.seq);
   };
-  private static final Comparator<Entry> BY_LEASE = (a, b) -> {
-    int c = a.leaseUntil.compareTo(b.leaseUntil);
-    return c != 0 ? c : Long.compare(a.seq, b.seq);
-  };
 
   private final Map<DeliveryKey, Entry> byId = new HashMap<>();
   private final TreeSet<Entry> due = new TreeSet<>(BY_DUE);       // pending, not leased
-  private final TreeSet<Entry> leased = new TreeSet<>(BY_LEASE);  // pending, leased
+  /**
+   * Pending and leased, by the delivery id handed out with the claim, in claim order: ending a
+   * claimed delivery finds it without parsing its id. Leases expire in claim order, which is
+   * the order of their ends while claims use one lease length (the engine's); an entry given a
+   * longer lease than one claimed after it holds back the other's expiry until its own.
+   */
+  private final LinkedHashMap<String, Entry> leased = new LinkedHashMap<>();
   private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
   private long seq;
 
@@ -113,7 +115,7 @@ final class InMemoryDeliveryStore implements DeliveryStore {
   @Override
   public synchronized List<StoredDelivery> claim(Instant now, int limit, Duration lease, String owner) {
     // leases that expired go back to the due queue first
-    for (Iterator<Entry> it = leased.iterator(); it.hasNext(); ) {
+    for (Iterator<Entry> it = leased.values().iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (e.leaseUntil.isAfter(now)) {
         break;
@@ -128,8 +130,9 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       Entry e = due.pollFirst();
       e.owner = owner;
       e.leaseUntil = now.plus(lease);
-      leased.add(e);
-      out.add(e.view());
+      StoredDelivery view = e.view();
+      leased.put(view.deliveryId(), e);
+      out.add(view);
     }
     return out;
   }
@@ -183,11 +186,11 @@ final class InMemoryDeliveryStore implements DeliveryStore {
 
   /** Ends {@code owner}'s lease on a delivery; null when it holds none (the change is ignored). */
   private Entry release(String deliveryId, String owner) {
-    Entry e = byId.get(DeliveryKey.of(deliveryId));
-    if (e == null || e.state != DeliveryState.PENDING || !owner.equals(e.owner)) {
+    Entry e = leased.get(deliveryId);
+    if (e == null || !owner.equals(e.owner)) {
       return null;
     }
-    leased.remove(e);
+    leased.remove(deliveryId);
     e.owner = null;
     e.leaseUntil = null;
     return e;

@@ -3,8 +3,8 @@ package dev.hookpost;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.format.DateTimeFormatter;
 
@@ -16,9 +16,17 @@ final class JacksonEventCodec implements EventCodec {
     this.mapper = mapper;
   }
 
+  /** The most the first buffer of an encoding starts with: a rare huge event must not make all later ones allocate as much. */
+  private static final int MAX_SIZE_HINT = 64 * 1024;
+  /**
+   * The size of the last envelope encoded (a benign race: any value works), so that the next
+   * one usually fits in the first buffer: no growing and copying, one copy for the result.
+   */
+  private int sizeHint = 512;
+
   @Override
   public byte[] encode(Event event) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    ByteArrayBuilder out = new ByteArrayBuilder(sizeHint);
     Object data = event.data();
     if (data instanceof RawJson raw) {
       requireOneJsonValue(raw.json());
@@ -39,7 +47,9 @@ final class JacksonEventCodec implements EventCodec {
           + " cannot be serialized to JSON (" + e.getMessage() + "); pass a Jackson-serializable object"
           + " (a record, a Map, a JsonNode) without cycles, or RawJson", e);
     }
-    return out.toByteArray();
+    byte[] body = out.toByteArray();
+    sizeHint = Math.min(body.length + 16, MAX_SIZE_HINT);
+    return body;
   }
 
   private void requireOneJsonValue(String json) {

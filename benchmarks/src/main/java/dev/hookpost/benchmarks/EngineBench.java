@@ -1,0 +1,88 @@
+package dev.hookpost.benchmarks;
+
+import dev.hookpost.Event;
+import dev.hookpost.RetryPolicy;
+import dev.hookpost.Subscription;
+import dev.hookpost.Transport;
+import dev.hookpost.TransportResponse;
+import dev.hookpost.WebhookPublisher;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The CPU a delivery costs apart from HTTP, on one thread, without a network: what the HTTP
+ * figures cannot separate from the machine's noise.
+ * <ul>
+ *   <li>{@code hookpost}: {@code send} of a 1 KiB event to one subscription, through a transport
+ *       that answers 204 at once, until its outcome is complete: event, serialization, matching,
+ *       store, claim, endpoint queue, signature, outcome, all on the caller's thread.
+ *   <li>{@code handWritten}: what {@link HttpBench}'s hand-written sender does per request apart
+ *       from OkHttp: serialize the same envelope, make an id and a timestamp, sign.
+ * </ul>
+ * The difference is the engine's bookkeeping per delivery. OkHttp's own work, the same on both
+ * sides, is left out of both.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class EngineBench {
+  WebhookPublisher publisher;
+  Map<String, Object> data = Payloads.oneKib(1);
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    CompletableFuture<TransportResponse> answered = CompletableFuture.completedFuture(TransportResponse.of(204));
+    Transport instant = request -> answered;
+    publisher = WebhookPublisher.builder().transport(instant).retryPolicy(RetryPolicy.none())
+        .subscription(Subscription.builder().id("s").endpoint("http://127.0.0.1:18080/hook")
+            .secret(HttpBench.SECRET).build())
+        .build();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    publisher.shutdown(Duration.ofSeconds(10));
+  }
+
+  @Benchmark
+  public Object hookpost() {
+    List<?> outcomes = publisher.send(Event.of("order.created", data)).outcomes().join();
+    if (outcomes.size() != 1) {
+      throw new IllegalStateException("expected one outcome, got " + outcomes);
+    }
+    return outcomes;
+  }
+
+  @Benchmark
+  public String handWritten() throws Exception {
+    Map<String, Object> envelope = new LinkedHashMap<>();
+    envelope.put("type", "order.created");
+    envelope.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
+    envelope.put("data", data);
+    byte[] body = HttpBench.MAPPER.writeValueAsBytes(envelope);
+    String id = "msg_" + UUID.randomUUID();
+    String ts = Long.toString(System.currentTimeMillis() / 1000);
+    Mac mac = HttpBench.MAC.get();
+    mac.update((id + "." + ts + ".").getBytes(StandardCharsets.UTF_8));
+    return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+  }
+}
