@@ -186,11 +186,14 @@ final class DeliveryEngine {
           ids.add(s.id());
         }
         Instant now = clock.instant();
-        java.util.Set<String> added;
+        java.util.Collection<String> added;
         try {
-          added = new java.util.HashSet<>(connection != null
+          added = connection != null
               ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, ids, now)
-              : store.enqueue(event.id(), event.type(), body, ids, now));
+              : store.enqueue(event.id(), event.type(), body, ids, now);
+          if (added.size() != ids.size()) { // some were stored before: a set to look them up in below
+            added = new java.util.HashSet<>(added);
+          }
         } catch (RuntimeException e) {
           for (int k = 0; k < fresh.size(); k++) {
             DeliveryKey key = new DeliveryKey(event.id(), fresh.get(k).id());
@@ -217,7 +220,8 @@ final class DeliveryEngine {
         for (int k = 0; k < fresh.size(); k++) {
           Subscription s = fresh.get(k);
           Slot slot = slots[k];
-          if (!added.contains(s.id())) { // stored before, maybe ended long ago: nothing will deliver it now
+          // Stored before, maybe ended long ago: nothing will deliver it now.
+          if (added.size() != ids.size() && !added.contains(s.id())) {
             if (bounded) {
               pending.release(1);
             }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.time.format.DateTimeFormatter;
 
 /** The envelope written with Jackson's streaming API: no intermediate tree. Thread-safe. */
 final class JacksonEventCodec implements EventCodec {
@@ -34,7 +33,7 @@ final class JacksonEventCodec implements EventCodec {
     try (JsonGenerator gen = mapper.getFactory().createGenerator(out)) {
       gen.writeStartObject();
       gen.writeStringField("type", event.type());
-      gen.writeStringField("timestamp", DateTimeFormatter.ISO_INSTANT.format(event.timestamp()));
+      gen.writeStringField("timestamp", Rfc3339.format(event.timestamp()));
       gen.writeFieldName("data");
       if (data instanceof RawJson raw) {
         gen.writeRawValue(raw.json());
