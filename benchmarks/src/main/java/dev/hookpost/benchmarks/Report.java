@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * Reads the {@code RESULT} lines of every run and the JMH JSON files, and prints the table:
  * figure, Hookpost, baseline, ratio, target. Medians over rounds.
  *
- * <pre>java dev.hookpost.benchmarks.Report results.txt jmh-signing.json jmh-send.json</pre>
+ * <pre>java dev.hookpost.benchmarks.Report results.txt jmh-cpu.json jmh-send.json</pre>
  */
 public final class Report {
   private static final Pattern LINE =
@@ -94,14 +94,16 @@ public final class Report {
       return;
     }
     JsonNode results = new ObjectMapper().readTree(file);
-    Map<String, Double> signing = new HashMap<>();
+    Map<String, Double> scores = new HashMap<>(); // SigningBench and EngineBench, by method
     for (JsonNode r : results) {
       String bench = r.get("benchmark").asText();
       String method = bench.substring(bench.lastIndexOf('.') + 1);
       JsonNode params = r.path("params");
       JsonNode metric = r.get("primaryMetric");
       if (bench.endsWith("SigningBench." + method)) {
-        signing.put(method + "/" + params.path("size").asText(), metric.get("score").asDouble());
+        scores.put(method + "/" + params.path("size").asText(), metric.get("score").asDouble());
+      } else if (bench.contains("EngineBench")) {
+        scores.put("engine/" + method, metric.get("score").asDouble());
       } else if (bench.contains("HandOffBench")) {
         for (String p : new String[] {"50.0", "99.0"}) {
           rows.add(row("floor: hand a prepared OkHttp call to an idle thread, p" + p.substring(0, 2) + " (us)",
@@ -119,9 +121,15 @@ public final class Report {
             one ? "<= 50" : "-", !one || p99 <= 50, "JMH SampleTime; OkHttp transport, idle publisher"));
       }
     }
+    Double engine = scores.get("engine/hookpost");
+    Double handWritten = scores.get("engine/handWritten");
+    if (engine != null && handWritten != null) {
+      rows.add(row("CPU per delivery apart from HTTP, one thread (ns)", engine, handWritten, engine / handWritten, "-",
+          true, "JMH; transport answering at once; baseline = serialize, id, sign by hand"));
+    }
     for (String size : new String[] {"1024", "65536"}) {
-      Double h = signing.get("hookpost/" + size);
-      Double b = signing.get("rawMac/" + size);
+      Double h = scores.get("hookpost/" + size);
+      Double b = scores.get("rawMac/" + size);
       if (h != null && b != null) {
         rows.add(row("signatures/s, " + (size.equals("1024") ? "1 KiB" : "64 KiB") + " body", h, b, h / b, ">= 0.90",
             h / b >= 0.90, "baseline = a raw javax.crypto.Mac loop (JMH)"));
