@@ -31,11 +31,6 @@ final class Delivery {
     this.firstAttemptAt = stored.firstAttemptAt();
   }
 
-  /** Whether this claim of it is over (ended, or handed back to the store). */
-  synchronized boolean isFinished() {
-    return finished;
-  }
-
   String id() {
     return stored.deliveryId();
   }

@@ -69,9 +69,9 @@ final class DeliveryEngine {
   private final Map<DeliveryKey, Slot> waiting = new ConcurrentHashMap<>();
   /**
    * Deliveries claimed by this publisher and not yet handed back to the store. A delivery leaves
-   * only after the store has recorded its retry or end (until then a claim that finds its row
-   * again, its lease run out, only renews the lease), and only as the same object: a claim that
-   * finds a finished one due again, before it left, puts a new claim in its place.
+   * only after the store has recorded its retry or end: until then a claim that finds its row
+   * again (its lease ran out) only renews the lease. Handing back and leaving are one step for
+   * claimers ({@link #giveBack}).
    */
   private final Map<String, Delivery> claimed = new ConcurrentHashMap<>();
   /** Pending deliveries sent through this publisher, per subscription id. */
@@ -493,10 +493,10 @@ final class DeliveryEngine {
       Instant leaseUntil = now.plus(settings.lease());
       for (StoredDelivery sd : batch) {
         Delivery mine = claimed.get(sd.deliveryId());
-        if (mine != null && !mine.isFinished()) {
-          mine.leaseUntil = leaseUntil; // ours and still worked on: the claim only renewed its lease
+        if (mine != null) {
+          mine.leaseUntil = leaseUntil; // ours and still worked on (see claimed): the claim only renewed its lease
           continue;
-        } // a finished one was handed back to the store and is due again: the new Delivery replaces it
+        }
         Subscription s;
         try {
           s = registry.find(sd.subscriptionId()).orElse(null);
@@ -630,12 +630,30 @@ final class DeliveryEngine {
     }
     Instant due = clock.instant().plus(delay);
     try {
-      store.retry(d.id(), owner, null, d.firstAttemptAt, due);
+      giveBack(d, null, due);
     } finally {
-      claimed.remove(d.id(), d); // after the store, and only this claim's: see claimed
       freedCapacity();
     }
     scheduleWake(due);
+  }
+
+  /**
+   * Hands a claimed delivery back to the store, due at {@code due}, and lets go of it, as one
+   * step for claimers: a claim that finds the row while this claim still holds it must take it
+   * for a lease renewal (the lease ran out while it was worked on), and one that finds it after
+   * must start it anew. Without the claim lock, a claim in between (the retry due at once, as
+   * full jitter allows) took it for a renewal and then nobody started it until its lease ran out.
+   *
+   * @return whether the store still had this publisher's lease on it (see {@link DeliveryStore#retry})
+   */
+  private boolean giveBack(Delivery d, AttemptRecord attempt, Instant due) {
+    synchronized (claimLock) {
+      try {
+        return store.retry(d.id(), owner, attempt, d.firstAttemptAt, due);
+      } finally {
+        claimed.remove(d.id(), d);
+      }
+    }
   }
 
   /** A claim slot came free: if the dispatcher stopped for want of one, let it claim again. */
@@ -663,9 +681,8 @@ final class DeliveryEngine {
     }
     log.warn("{} goes back to {}: {}", d, store, why);
     try {
-      store.retry(d.id(), owner, null, d.firstAttemptAt, clock.instant().plus(settings.pollInterval()));
+      giveBack(d, null, clock.instant().plus(settings.pollInterval()));
     } finally {
-      claimed.remove(d.id(), d);
       freedCapacity();
     }
     scheduleWake(clock.instant().plus(settings.pollInterval()));
@@ -821,13 +838,11 @@ final class DeliveryEngine {
     }
     Instant next = clock.instant().plus(wait);
     try {
-      if (!store.retry(d.id(), owner, record, d.firstAttemptAt, next)) {
+      if (!giveBack(d, record, next)) {
         log.warn("lost the lease on {} before recording its retry; another instance took it over", d);
       }
     } catch (RuntimeException e) {
       log.error("recording the retry of {} in {} failed; it is claimed again when its lease ends", d, store, e);
-    } finally {
-      claimed.remove(d.id(), d); // after the store, and only this claim's: see claimed
     }
     requestDispatch();
   }
@@ -847,7 +862,7 @@ final class DeliveryEngine {
     if (state == null) {
       try {
         if (store.durable()) { // abandoned here, not lost: the next publisher (or another instance) takes it at once
-          store.retry(d.id(), owner, null, d.firstAttemptAt, clock.instant());
+          giveBack(d, null, clock.instant());
         } else { // the application got it back in the Abandoned outcome; memory lets it go
           store.finish(d.id(), owner, DeliveryState.SKIPPED, null, d.firstAttemptAt, reasonOf(outcome));
         }
@@ -866,7 +881,7 @@ final class DeliveryEngine {
         log.error("recording the end of {} in {} failed; it will be attempted again after its lease", d, store, e);
       }
     }
-    claimed.remove(d.id(), d); // after the store, and only this claim's: see claimed
+    claimed.remove(d.id(), d); // after the store: until then a claim that finds its row only renews the lease
     freedCapacity();
     if (!store.durable() && ours) {
       pending.release(1);
@@ -973,19 +988,22 @@ final class DeliveryEngine {
         + (d.attempts + 1) + " could start")));
     if (!store.durable()) {
       // Deliveries waiting in memory for a retry or a first claim will never be tried: hand them back now.
-      for (StoredDelivery sd : store.claim(Instant.MAX.minus(settings.lease()), Integer.MAX_VALUE, settings.lease(),
-          owner)) {
-        Delivery mine = claimed.get(sd.deliveryId());
-        if (mine != null && !mine.isFinished()) {
-          continue;
+      List<Delivery> waitingInStore = new ArrayList<>();
+      synchronized (claimLock) { // see giveBack
+        for (StoredDelivery sd : store.claim(Instant.MAX.minus(settings.lease()), Integer.MAX_VALUE,
+            settings.lease(), owner)) {
+          if (claimed.containsKey(sd.deliveryId())) {
+            continue; // in flight: its attempt ends it, or the deadline below
+          }
+          Subscription s = registry.find(sd.subscriptionId()).orElseGet(() -> placeholder(sd));
+          Delivery d = new Delivery(sd, s, defaultPolicy);
+          claimed.put(d.id(), d);
+          waitingInStore.add(d);
         }
-        Subscription s = registry.find(sd.subscriptionId()).orElseGet(() -> placeholder(sd));
-        Delivery d = new Delivery(sd, s, defaultPolicy);
-        claimed.put(d.id(), d);
-        DeliveryOutcome.Abandoned a = abandoned(d, sd.attempts() == 0
-            ? "the publisher closed before the first attempt"
-            : "the publisher closed while the delivery waited for retry " + (sd.attempts() + 1));
-        end(d, null, null, a);
+      }
+      for (Delivery d : waitingInStore) {
+        end(d, null, null, abandoned(d, d.attempts == 0 ? "the publisher closed before the first attempt"
+            : "the publisher closed while the delivery waited for retry " + (d.attempts + 1)));
       }
     }
     // Claimed but not yet handed to an endpoint (their claimer may be the thread running this

@@ -273,23 +273,33 @@ class EngineRobustnessTest {
   }
 
   @Test
-  void aRetryClaimedAgainBeforeTheFailedAttemptLetGoIsStillDelivered() {
+  void aRetryClaimedAgainWhileTheFailedAttemptHandsItBackIsStillDelivered() throws Exception {
     HookedStore store = new HookedStore();
     transport.respondWith(Answer.status(503)); // then the default: 204
     Subscription a = sub("a").toBuilder().retryPolicy(RetryPolicy.fixedSchedule(Duration.ofMillis(1))).build();
     try (WebhookPublisher p = builder().store(store).subscription(a).build()) {
-      // The retry is due at once; another send claims it while the failed attempt still holds it.
+      Event first = Event.of("t", 1);
+      // The retry is recorded and due at once; another thread's send claims while it is handed back.
+      AtomicReference<Thread> other = new AtomicReference<>();
       store.afterRetry = () -> {
         time.advance(Duration.ofMillis(1));
-        p.send(Event.of("t", 2));
+        Thread t = new Thread(() -> p.send(Event.of("t", 2)));
+        other.set(t);
+        t.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (t.getState() != Thread.State.BLOCKED && t.isAlive() && System.nanoTime() < deadline) {
+          Thread.onSpinWait(); // until it waits for the hand-back to finish, or has claimed without waiting
+        }
       };
 
-      SendHandle h = p.send(Event.of("t", 1));
+      SendHandle h = p.send(first);
+      other.get().join(5_000);
       time.advance(Duration.ofSeconds(1));
 
       assertThat(h.outcomes()).isCompleted();
       assertThat(h.outcomes().join()).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class)
           .extracting(DeliveryOutcome::attempts).isEqualTo(2);
+      assertThat(transport.deliveries()).filteredOn(d -> d.webhookId().equals(first.id())).hasSize(2);
     }
   }
 
