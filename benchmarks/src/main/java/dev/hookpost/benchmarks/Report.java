@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * Reads the {@code RESULT} lines of every run and the JMH JSON files, and prints the table:
  * figure, Hookpost, baseline, ratio, target. Medians over rounds.
  *
- * <pre>java dev.hookpost.benchmarks.Report results.txt jmh-cpu.json jmh-send.json</pre>
+ * <pre>java dev.hookpost.benchmarks.Report results.txt jmh-cpu.json jmh-engine.json jmh-send.json</pre>
  */
 public final class Report {
   private static final Pattern LINE =
