@@ -11,8 +11,6 @@ import dev.hookpost.okhttp.OkHttpTransport;
 import dev.hookpost.testing.Answer;
 import dev.hookpost.testing.FakeWebhookReceiver;
 import dev.hookpost.testing.ReceivedDelivery;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -28,8 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,7 +55,8 @@ class CrashSafetyTest {
 
   @RegisterExtension
   static final FakeWebhookReceiver receiver = FakeWebhookReceiver.create();
-  private static EmbeddedPostgres postgres;
+  @RegisterExtension
+  static final EmbeddedPostgresServer postgres = new EmbeddedPostgresServer();
   private static int runs;
 
   @TempDir
@@ -113,18 +110,6 @@ class CrashSafetyTest {
     }
   }
 
-  @BeforeAll
-  static void startPostgres() throws IOException {
-    postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30)).start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
-
   @BeforeEach
   void slowReceiver() {
     receiver.defaultAnswer(Answer.ok().after(Duration.ofMillis(50)));
@@ -153,7 +138,7 @@ class CrashSafetyTest {
   @ParameterizedTest(name = "killed {0}")
   @EnumSource(KillPoint.class)
   void noEventIsLostWhenThePublisherIsKilledOnPostgres(KillPoint killPoint) throws Exception {
-    Database pg = new Database("PostgreSQL", postgres.getJdbcUrl("postgres", "postgres"), "postgres", "",
+    Database pg = new Database("PostgreSQL", postgres.jdbcUrl(), "postgres", "",
         "crash" + (++runs) + "_");
 
     Run run = killAndRecover(pg, killPoint);

@@ -3,13 +3,10 @@ package dev.hookpost.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookpost.StoredDelivery;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,9 +19,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The contract against a real PostgreSQL server, started once for this class from the binaries
@@ -33,15 +30,15 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresDeliveryStoreTest extends JdbcStoreContract {
   private static final AtomicInteger TABLES = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
+  @RegisterExtension
+  static final EmbeddedPostgresServer postgres = new EmbeddedPostgresServer();
   private static String version;
 
   private final String prefix = "t" + TABLES.incrementAndGet() + "_";
 
   @BeforeAll
-  static void startPostgres() throws IOException, SQLException {
-    postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30)).start();
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+  static void readVersion() throws SQLException {
+    try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT version()")) {
       rs.next();
       version = rs.getString(1);
@@ -49,16 +46,9 @@ class PostgresDeliveryStoreTest extends JdbcStoreContract {
     System.out.println("PostgresDeliveryStoreTest runs against: " + version);
   }
 
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
-
   @Override
   DataSource dataSource() {
-    return postgres.getPostgresDatabase();
+    return postgres.dataSource();
   }
 
   @Override

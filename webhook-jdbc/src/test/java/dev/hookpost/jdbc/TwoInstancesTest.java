@@ -14,8 +14,6 @@ import dev.hookpost.okhttp.OkHttpTransport;
 import dev.hookpost.testing.Answer;
 import dev.hookpost.testing.FakeWebhookReceiver;
 import dev.hookpost.testing.ReceivedDelivery;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,9 +32,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,25 +65,14 @@ class TwoInstancesTest {
 
   @RegisterExtension
   static final FakeWebhookReceiver receiver = FakeWebhookReceiver.create();
-  private static EmbeddedPostgres postgres;
+  @RegisterExtension
+  static final EmbeddedPostgresServer postgres = new EmbeddedPostgresServer();
   private static int tables;
 
   @TempDir
   Path dir;
   private final String tablePrefix = "two" + (++tables) + "_";
   private final ExecutorService sender = Executors.newSingleThreadExecutor();
-
-  @BeforeAll
-  static void startPostgres() throws IOException {
-    postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30)).start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
 
   @BeforeEach
   void slowReceiver() {
@@ -164,7 +149,7 @@ class TwoInstancesTest {
   void whenOneInstanceIsKilledTheOtherDeliversItsShareAfterItsLeaseExpires() throws Exception {
     int half = EVENTS / 2;
     try (ChildPublisher killed = ChildPublisher.start(dir, Map.ofEntries(
-            Map.entry("url", postgres.getJdbcUrl("postgres", "postgres")), Map.entry("user", "postgres"),
+            Map.entry("url", postgres.jdbcUrl()), Map.entry("user", "postgres"),
             Map.entry("password", ""), Map.entry("tablePrefix", tablePrefix), Map.entry("endpoint", receiver.url()),
             Map.entry("secret", receiver.secret()), Map.entry("subscription", SUBSCRIPTION),
             Map.entry("instance", "killed"), Map.entry("idPrefix", idPrefix()), Map.entry("events", "" + half),
@@ -217,7 +202,7 @@ class TwoInstancesTest {
     }
 
     Instance(String name, Duration lease, CountDownLatch finished, int maxInFlight) {
-      dataSource = CrashChild.dataSource(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
+      dataSource = CrashChild.dataSource(postgres.jdbcUrl(), "postgres", "");
       store = JdbcDeliveryStore.builder(dataSource).tablePrefix(tablePrefix).build();
       Subscription subscription = CrashChild.subscription(SUBSCRIPTION, receiver.url(), receiver.secret(), name);
       publisher = WebhookPublisher.builder()
