@@ -186,14 +186,11 @@ final class DeliveryEngine {
           ids.add(s.id());
         }
         Instant now = clock.instant();
-        java.util.Collection<String> added;
+        List<String> added;
         try {
           added = connection != null
               ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, ids, now)
               : store.enqueue(event.id(), event.type(), body, ids, now);
-          if (added.size() != ids.size()) { // some were stored before: a set to look them up in below
-            added = new java.util.HashSet<>(added);
-          }
         } catch (RuntimeException e) {
           for (int k = 0; k < fresh.size(); k++) {
             DeliveryKey key = new DeliveryKey(event.id(), fresh.get(k).id());
@@ -217,11 +214,13 @@ final class DeliveryEngine {
           }
           dispatch = startNow == null || startNow.full() || startNow.handedBack();
         }
+        // The ids the store took; null in the usual case, when it took them all.
+        java.util.Set<String> taken = added.size() == ids.size() ? null : new java.util.HashSet<>(added);
         for (int k = 0; k < fresh.size(); k++) {
           Subscription s = fresh.get(k);
           Slot slot = slots[k];
-          // Stored before, maybe ended long ago: nothing will deliver it now.
-          if (added.size() != ids.size() && !added.contains(s.id())) {
+          // Not taken: stored before, maybe ended long ago, and nothing will deliver it now.
+          if (taken != null && !taken.contains(s.id())) {
             if (bounded) {
               pending.release(1);
             }

@@ -9,19 +9,19 @@ import java.io.IOException;
 
 /** The envelope written with Jackson's streaming API: no intermediate tree. Thread-safe. */
 final class JacksonEventCodec implements EventCodec {
-  private final ObjectMapper mapper;
-
-  JacksonEventCodec(ObjectMapper mapper) {
-    this.mapper = mapper;
-  }
-
-  /** The most the first buffer of an encoding starts with: a rare huge event must not make all later ones allocate as much. */
+  /** The largest first buffer: one huge event must not make every later one allocate as much. */
   private static final int MAX_SIZE_HINT = 64 * 1024;
+
+  private final ObjectMapper mapper;
   /**
    * The size of the last envelope encoded (a benign race: any value works), so that the next
    * one usually fits in the first buffer: no growing and copying, one copy for the result.
    */
   private int sizeHint = 512;
+
+  JacksonEventCodec(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
 
   @Override
   public byte[] encode(Event event) {

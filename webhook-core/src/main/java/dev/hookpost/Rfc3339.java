@@ -11,11 +11,11 @@ import java.time.format.DateTimeFormatter;
  * needed), in a fraction of its time: every event's envelope carries one.
  */
 final class Rfc3339 {
-  private Rfc3339() {}
-
   /** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: outside, years take a sign or a fifth digit. */
   private static final long FIRST_SECOND = -62_167_219_200L;
   private static final long END_SECOND = 253_402_300_800L;
+
+  private Rfc3339() {}
 
   static String format(Instant instant) {
     long seconds = instant.getEpochSecond();
