@@ -87,11 +87,15 @@ final class InMemoryDeliveryStore implements DeliveryStore {
   private final TreeSet<Entry> due = new TreeSet<>(BY_DUE);       // pending, not leased
   /**
    * Pending and leased, by the delivery id handed out with the claim, in claim order: ending a
-   * claimed delivery finds it without parsing its id. Leases expire in claim order, which is
-   * the order of their ends while claims use one lease length (the engine's); an entry given a
-   * longer lease than one claimed after it holds back the other's expiry until its own.
+   * claimed delivery finds it without parsing its id. While every claim uses one lease length
+   * (a publisher's), claim order is the order the leases end in, and looking for expired ones
+   * stops at the first live one; once claims used two lengths, it looks at them all.
    */
   private final LinkedHashMap<String, Entry> leased = new LinkedHashMap<>();
+  /** The lease length of the first claim; null before it. */
+  private Duration leaseLength;
+  /** Whether a claim used another lease length than the first: claim order is then not expiry order. */
+  private boolean mixedLeases;
   private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
   private long seq;
 
@@ -114,10 +118,18 @@ final class InMemoryDeliveryStore implements DeliveryStore {
 
   @Override
   public synchronized List<StoredDelivery> claim(Instant now, int limit, Duration lease, String owner) {
+    if (leaseLength == null) {
+      leaseLength = lease;
+    } else if (!lease.equals(leaseLength)) {
+      mixedLeases = true;
+    }
     // leases that expired go back to the due queue first
     for (Iterator<Entry> it = leased.values().iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (e.leaseUntil.isAfter(now)) {
+        if (mixedLeases) {
+          continue;
+        }
         break;
       }
       it.remove();
