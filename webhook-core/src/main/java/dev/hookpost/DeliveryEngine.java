@@ -629,7 +629,7 @@ final class DeliveryEngine {
     }
     Instant due = clock.instant().plus(delay);
     try {
-      giveBack(d, null, due);
+      giveBack(d, null, due, "the publisher closed before attempt " + (d.attempts + 1) + " could start");
     } finally {
       freedCapacity();
     }
@@ -643,16 +643,24 @@ final class DeliveryEngine {
    * must start it anew. Without the claim lock, a claim in between (the retry due at once, as
    * full jitter allows) took it for a renewal and then nobody started it until its lease ran out.
    *
+   * <p>When the publisher has closed and the store is in memory, {@link #shutdown} has taken
+   * or is about to take what waits in the store, under the same lock, and would not see this
+   * one again: it is abandoned instead, for {@code whyClosed}.
+   *
    * @return whether the store still had this publisher's lease on it (see {@link DeliveryStore#retry})
    */
-  private boolean giveBack(Delivery d, AttemptRecord attempt, Instant due) {
+  private boolean giveBack(Delivery d, AttemptRecord attempt, Instant due, String whyClosed) {
     synchronized (claimLock) {
-      try {
-        return store.retry(d.id(), owner, attempt, d.firstAttemptAt, due);
-      } finally {
-        claimed.remove(d.id(), d);
+      if (!closed || store.durable()) {
+        try {
+          return store.retry(d.id(), owner, attempt, d.firstAttemptAt, due);
+        } finally {
+          claimed.remove(d.id(), d);
+        }
       }
     }
+    endFinished(d, null, null, abandoned(d, whyClosed)); // outside the lock: it tells the listeners
+    return true;
   }
 
   /** A claim slot came free: if the dispatcher stopped for want of one, let it claim again. */
@@ -680,7 +688,7 @@ final class DeliveryEngine {
     }
     log.warn("{} goes back to {}: {}", d, store, why);
     try {
-      giveBack(d, null, clock.instant().plus(settings.pollInterval()));
+      giveBack(d, null, clock.instant().plus(settings.pollInterval()), "the publisher closed; " + why);
     } finally {
       freedCapacity();
     }
@@ -837,7 +845,8 @@ final class DeliveryEngine {
     }
     Instant next = clock.instant().plus(wait);
     try {
-      if (!giveBack(d, record, next)) {
+      if (!giveBack(d, record, next, "the publisher closed after attempt " + failed.number() + " failed ("
+          + failed.describe() + ")")) {
         log.warn("lost the lease on {} before recording its retry; another instance took it over", d);
       }
     } catch (RuntimeException e) {
@@ -857,11 +866,16 @@ final class DeliveryEngine {
       }
       d.finished = true;
     }
+    endFinished(d, state, record, outcome);
+  }
+
+  /** {@link #end} for a delivery whose caller has already marked it finished. */
+  private void endFinished(Delivery d, DeliveryState state, AttemptRecord record, DeliveryOutcome outcome) {
     boolean ours = true;
     if (state == null) {
       try {
         if (store.durable()) { // abandoned here, not lost: the next publisher (or another instance) takes it at once
-          giveBack(d, null, clock.instant());
+          giveBack(d, null, clock.instant(), null); // durable: never abandoned in giveBack
         } else { // the application got it back in the Abandoned outcome; memory lets it go
           store.finish(d.id(), owner, DeliveryState.SKIPPED, null, d.firstAttemptAt, reasonOf(outcome));
         }

@@ -87,15 +87,16 @@ final class InMemoryDeliveryStore implements DeliveryStore {
   private final TreeSet<Entry> due = new TreeSet<>(BY_DUE);       // pending, not leased
   /**
    * Pending and leased, by the delivery id handed out with the claim, in claim order: ending a
-   * claimed delivery finds it without parsing its id. While every claim uses one lease length
-   * (a publisher's), claim order is the order the leases end in, and looking for expired ones
-   * stops at the first live one; once claims used two lengths, it looks at them all.
+   * claimed delivery finds it without parsing its id. While every lease ends no earlier than
+   * the ones given before it (one lease length, a clock that goes forward), claim order is the
+   * order they end in, and looking for expired ones stops at the first live one; once a lease
+   * ended earlier than an older one, it looks at them all.
    */
   private final LinkedHashMap<String, Entry> leased = new LinkedHashMap<>();
-  /** The lease length of the first claim; null before it. */
-  private Duration leaseLength;
-  /** Whether a claim used another lease length than the first: claim order is then not expiry order. */
-  private boolean mixedLeases;
+  /** The latest end of a lease given so far; null before the first. */
+  private Instant latestLeaseEnd;
+  /** Whether a lease was given that ends before an older one: claim order is then not expiry order. */
+  private boolean leasesOutOfOrder;
   private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
   private long seq;
 
@@ -118,16 +119,11 @@ final class InMemoryDeliveryStore implements DeliveryStore {
 
   @Override
   public synchronized List<StoredDelivery> claim(Instant now, int limit, Duration lease, String owner) {
-    if (leaseLength == null) {
-      leaseLength = lease;
-    } else if (!lease.equals(leaseLength)) {
-      mixedLeases = true;
-    }
     // leases that expired go back to the due queue first
     for (Iterator<Entry> it = leased.values().iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (e.leaseUntil.isAfter(now)) {
-        if (mixedLeases) {
+        if (leasesOutOfOrder) {
           continue;
         }
         break;
@@ -142,6 +138,11 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       Entry e = due.pollFirst();
       e.owner = owner;
       e.leaseUntil = now.plus(lease);
+      if (latestLeaseEnd != null && e.leaseUntil.isBefore(latestLeaseEnd)) {
+        leasesOutOfOrder = true;
+      } else {
+        latestLeaseEnd = e.leaseUntil;
+      }
       StoredDelivery view = e.view();
       leased.put(view.deliveryId(), e);
       out.add(view);

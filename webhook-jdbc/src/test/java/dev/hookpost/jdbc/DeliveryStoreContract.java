@@ -145,6 +145,16 @@ abstract class DeliveryStoreContract {
   }
 
   @Test
+  void aLeaseGivenWithAnEarlierClockExpiresOnTimeBehindALaterOne() {
+    enqueue("evt_1", T0);
+    enqueue("evt_2", T0);
+    assertThat(ids(store.claim(T0.plusSeconds(10), 1, LEASE, "a"))).containsExactly("evt_1/shipping");
+    assertThat(ids(store.claim(T0, 1, LEASE, "b"))).containsExactly("evt_2/shipping"); // a claimer's clock behind
+
+    assertThat(ids(store.claim(T0.plus(LEASE), 10, LEASE, "c"))).containsExactly("evt_2/shipping");
+  }
+
+  @Test
   void expiredLeaseIsTakenOverByAnotherOwner() {
     enqueue("evt_1", T0);
     store.claim(T0, 10, LEASE, "a");
