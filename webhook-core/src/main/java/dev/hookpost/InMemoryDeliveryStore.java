@@ -119,7 +119,10 @@ final class InMemoryDeliveryStore implements DeliveryStore {
 
   @Override
   public synchronized List<StoredDelivery> claim(Instant now, int limit, Duration lease, String owner) {
-    // leases that expired go back to the due queue first
+    // Deliveries whose lease expired compete with the due ones, oldest due first; one this claim
+    // does not take keeps its old lease, so that its owner can still record its end (as in the
+    // JDBC stores, where a lease ends only when another claim takes the row).
+    List<Entry> expired = null;
     for (Iterator<Entry> it = leased.values().iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (e.leaseUntil.isAfter(now)) {
@@ -129,8 +132,10 @@ final class InMemoryDeliveryStore implements DeliveryStore {
         break;
       }
       it.remove();
-      e.owner = null;
-      e.leaseUntil = null;
+      if (expired == null) {
+        expired = new ArrayList<>();
+      }
+      expired.add(e);
       due.add(e);
     }
     List<StoredDelivery> out = new ArrayList<>(Math.min(limit, due.size()));
@@ -146,6 +151,14 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       StoredDelivery view = e.view();
       leased.put(view.deliveryId(), e);
       out.add(view);
+    }
+    if (expired != null) {
+      for (Entry e : expired) {
+        if (due.remove(e)) { // not taken: still leased, now behind leases that end later
+          leased.put(e.id(), e);
+          leasesOutOfOrder = true;
+        }
+      }
     }
     return out;
   }

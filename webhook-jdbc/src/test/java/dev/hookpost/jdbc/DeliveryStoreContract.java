@@ -155,6 +155,17 @@ abstract class DeliveryStoreContract {
   }
 
   @Test
+  void anExpiredLeaseThatNoClaimTookOverStillLetsItsOwnerRecordTheEnd() {
+    enqueue("evt_1", T0);
+    enqueue("evt_2", T0.plusMillis(1));
+    store.claim(T0.plusMillis(1), 10, LEASE, "a");
+
+    assertThat(ids(store.claim(T0.plus(LEASE).plusSeconds(1), 1, LEASE, "b"))).containsExactly("evt_1/shipping");
+    assertThat(store.finish("evt_2/shipping", "a", DeliveryState.DELIVERED, attempt(1, T0, 204), T0, null)).isTrue();
+    assertThat(store.claim(T0.plus(LEASE).plusSeconds(2), 10, LEASE, "b")).isEmpty();
+  }
+
+  @Test
   void expiredLeaseIsTakenOverByAnotherOwner() {
     enqueue("evt_1", T0);
     store.claim(T0, 10, LEASE, "a");
