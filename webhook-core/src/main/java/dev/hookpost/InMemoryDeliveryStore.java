@@ -95,7 +95,10 @@ final class InMemoryDeliveryStore implements DeliveryStore {
   private final LinkedHashMap<String, Entry> leased = new LinkedHashMap<>();
   /** The latest end of a lease given so far; null before the first. */
   private Instant latestLeaseEnd;
-  /** Whether a lease was given that ends before an older one: claim order is then not expiry order. */
+  /**
+   * Whether a lease was given that ends before an older one: claim order is then not expiry
+   * order, and claims look at every lease until the live ones are in order again.
+   */
   private boolean leasesOutOfOrder;
   private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
   private long seq;
@@ -123,13 +126,17 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     // does not take keeps its old lease, so that its owner can still record its end (as in the
     // JDBC stores, where a lease ends only when another claim takes the row).
     List<Entry> expired = null;
+    Instant previousEnd = null; // of the live leases looked at, to see whether they are in order again
+    boolean inOrder = true;
     for (Iterator<Entry> it = leased.values().iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (e.leaseUntil.isAfter(now)) {
-        if (leasesOutOfOrder) {
-          continue;
+        if (!leasesOutOfOrder) {
+          break;
         }
-        break;
+        inOrder &= previousEnd == null || !e.leaseUntil.isBefore(previousEnd);
+        previousEnd = e.leaseUntil;
+        continue;
       }
       it.remove();
       if (expired == null) {
@@ -137,6 +144,9 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       }
       expired.add(e);
       due.add(e);
+    }
+    if (inOrder) {
+      leasesOutOfOrder = false; // the leases that ended early have all ended: stop at the first live one again
     }
     List<StoredDelivery> out = new ArrayList<>(Math.min(limit, due.size()));
     while (out.size() < limit && !due.isEmpty() && !due.first().nextAttemptAt.isAfter(now)) {

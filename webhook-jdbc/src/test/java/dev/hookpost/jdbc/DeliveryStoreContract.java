@@ -155,6 +155,18 @@ abstract class DeliveryStoreContract {
   }
 
   @Test
+  void leasesExpireOnTimeAfterOnesGivenOutOfOrderHaveEnded() {
+    enqueue("evt_1", T0);
+    enqueue("evt_2", T0);
+    store.claim(T0.plusSeconds(10), 1, LEASE, "a"); // evt_1, until T0 + 10 s + LEASE
+    store.claim(T0, 1, LEASE, "b");                 // evt_2, until T0 + LEASE: out of order
+
+    assertThat(ids(store.claim(T0.plus(LEASE), 10, LEASE, "c"))).containsExactly("evt_2/shipping");
+    assertThat(ids(store.claim(T0.plus(LEASE).plusSeconds(10), 10, LEASE, "d"))).containsExactly("evt_1/shipping");
+    assertThat(ids(store.claim(T0.plus(LEASE.multipliedBy(2)), 10, LEASE, "e"))).containsExactly("evt_2/shipping");
+  }
+
+  @Test
   void anExpiredLeaseThatNoClaimTookOverStillLetsItsOwnerRecordTheEnd() {
     enqueue("evt_1", T0);
     enqueue("evt_2", T0.plusMillis(1));
