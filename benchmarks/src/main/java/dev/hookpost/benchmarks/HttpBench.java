@@ -113,21 +113,30 @@ public final class HttpBench {
     }
   });
 
-  /** What a hand-written sender does per request, up to the call. */
-  static Request baselineRequest(String url, int n) throws IOException {
+  /** A hand-written sender's signed message: the envelope's bytes and the three webhook headers. */
+  record SignedMessage(byte[] body, String id, String timestamp, String signature) {}
+
+  /** What a hand-written sender does per message apart from HTTP: serialize the envelope, make an id, sign. */
+  static SignedMessage baselineMessage(Map<String, Object> data) throws IOException {
     Map<String, Object> envelope = new LinkedHashMap<>();
     envelope.put("type", "order.created");
     envelope.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
-    envelope.put("data", Payloads.oneKib(n));
+    envelope.put("data", data);
     byte[] body = MAPPER.writeValueAsBytes(envelope);
     String id = "msg_" + UUID.randomUUID();
     String ts = Long.toString(System.currentTimeMillis() / 1000);
     Mac mac = MAC.get();
     mac.update((id + "." + ts + ".").getBytes(StandardCharsets.UTF_8));
-    String sig = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+    return new SignedMessage(body, id, ts, "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body)));
+  }
+
+  /** What a hand-written sender does per request, up to the call. */
+  static Request baselineRequest(String url, int n) throws IOException {
+    SignedMessage m = baselineMessage(Payloads.oneKib(n));
     return new Request.Builder().url(url)
-        .header("webhook-id", id).header("webhook-timestamp", ts).header("webhook-signature", sig)
-        .post(RequestBody.create(body, JSON)).build();
+        .header("webhook-id", m.id()).header("webhook-timestamp", m.timestamp())
+        .header("webhook-signature", m.signature())
+        .post(RequestBody.create(m.body(), JSON)).build();
   }
 
   /** N threads, each: build a request, execute it, read the status. Returns requests per second. */
