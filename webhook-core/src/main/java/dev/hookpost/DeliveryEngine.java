@@ -37,9 +37,10 @@ final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(WebhookPublisher.class);
   private static final int CLAIM_BATCH = 256;
   /**
-   * How many of a send's deliveries the caller's thread claims and starts itself when the store
-   * is in memory: the first attempt then needs no wake-up of the dispatcher thread. The rest of
-   * a large fan-out goes to the dispatcher, so {@code send} stays short.
+   * How many of a send's deliveries the transport's thread claims and starts at once when the
+   * store is in memory ({@link #startSent}): the first attempt then needs no wake-up of the
+   * dispatcher thread. The rest of a large fan-out goes to the dispatcher, so that the first
+   * requests leave before the last ones are signed.
    */
   private static final int START_IN_SEND = 4;
   /** When a delivery whose endpoint is backed up is claimed again. */
@@ -165,7 +166,7 @@ final class DeliveryEngine {
     if (bounded) {
       acquirePermits(event, fresh.size());
     }
-    Claim startNow = null; // claimed here, started by this thread after unlocking
+    boolean startSoon = false; // claimed and started on the transport's thread, after unlocking
     boolean dispatch = !fresh.isEmpty() && connection == null;
     lifecycle.readLock().lock();
     try {
@@ -205,14 +206,8 @@ final class DeliveryEngine {
           throw e;
         }
         if (bounded && connection == null && !added.isEmpty()) {
-          // The dispatcher is needed only for what this claim left due: the rest of a fan-out, or
-          // older deliveries that came first.
-          try {
-            startNow = claimLocked(now, START_IN_SEND);
-          } catch (RuntimeException e) { // the event is stored: the dispatcher claims it instead
-            log.warn("claiming the deliveries of event {} at once failed; the dispatcher takes them", event.id(), e);
-          }
-          dispatch = startNow == null || startNow.full() || startNow.handedBack();
+          startSoon = true;
+          dispatch = false;
         }
         // The ids the store took; null in the usual case, when it took them all.
         java.util.Set<String> taken = added.size() == ids.size() ? null : new java.util.HashSet<>(added);
@@ -247,11 +242,15 @@ final class DeliveryEngine {
       tellOutcome(slot.outcome);
       slot.fill(slot.outcome);
     }
+    if (startSoon) {
+      try {
+        transport.execute(this::startSent);
+      } catch (RejectedExecutionException e) { // the transport is closed: the dispatcher takes them
+        dispatch = true;
+      }
+    }
     if (dispatch) {
       requestDispatch();
-    }
-    if (startNow != null) {
-      startClaimed(startNow.toStart());
     }
     return new SendHandle(event.id(), outcomes.future);
   }
@@ -417,6 +416,9 @@ final class DeliveryEngine {
   }
 
   private void dispatchLoop() {
+    // Usually just woken by a thread that goes on with its own work (a send's fan-out, a finished
+    // attempt): let it, rather than hold it for a whole claim when both share a core.
+    Thread.yield();
     int seen = dispatchRequests.get();
     while (true) {
       try {
@@ -535,6 +537,34 @@ final class DeliveryEngine {
    * whether some went back to the store (so the dispatcher must schedule their wake-up).
    */
   private record Claim(List<Delivery> toStart, boolean full, boolean handedBack) {}
+
+  /**
+   * What {@code send} leaves to the transport's thread ({@link Transport#execute}), so that its
+   * caller does not wait for claiming, signing and the requests' building: claims up to
+   * {@link #START_IN_SEND} due deliveries (the event's own, or older ones that came first) and
+   * starts them, and calls the dispatcher only for what this claim left due (the rest of a
+   * fan-out). One thread hop, as the dispatcher's own thread would add a second.
+   */
+  private void startSent() {
+    Claim claim = null;
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      claim = claimLocked(clock.instant(), START_IN_SEND);
+    } catch (RuntimeException e) { // the events are stored: the dispatcher claims them instead
+      log.warn("claiming sent deliveries at once failed; the dispatcher takes them", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    if (claim != null) {
+      startClaimed(claim.toStart()); // outside the lock, as in dispatchOnce
+    }
+    if (claim == null || claim.full() || claim.handedBack()) {
+      requestDispatch();
+    }
+  }
 
   /** Hands claimed deliveries to their endpoints' queues (or ends the skipped ones). No lock held. */
   private void startClaimed(List<Delivery> toStart) {

@@ -22,6 +22,19 @@ public interface Transport extends AutoCloseable {
   /** Starts sending {@code request}; see the class contract. */
   CompletableFuture<TransportResponse> send(TransportRequest request);
 
+  /**
+   * Runs {@code task} on one of this transport's own threads, soon and without blocking the
+   * caller. The publisher hands it the deliveries that {@code send} claims for an immediate
+   * start, so that signing and building their requests happen here rather than on the thread
+   * that called {@code send}. Default: runs {@code task} on the calling thread.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException if the transport is closed; the
+   *     publisher then runs {@code task} itself
+   */
+  default void execute(Runnable task) {
+    task.run();
+  }
+
   /** Releases the transport's resources. Default: nothing to release. */
   @Override
   default void close() {}

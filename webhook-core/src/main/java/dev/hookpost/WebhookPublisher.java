@@ -42,9 +42,10 @@ public final class WebhookPublisher implements AutoCloseable {
 
   /**
    * Accepts {@code event} for delivery to every subscription that matches its type and returns
-   * at once. With the in-memory store, the caller's thread also signs the first few deliveries
-   * and hands them to the transport (no wait for the network), so that they go out without
-   * first waking another thread.
+   * at once: the caller's thread validates, serializes and stores. With the in-memory store,
+   * the first few deliveries are then claimed, signed and sent on one of the transport's own
+   * threads ({@link Transport#execute}), so that they go out after waking one thread at most;
+   * the dispatcher takes the rest of a large fan-out.
    *
    * @return a handle whose {@link SendHandle#outcomes() future} completes with each
    *     subscription's final outcome

@@ -139,6 +139,18 @@ public final class OkHttpTransport implements Transport {
   }
 
   /**
+   * Runs {@code task} on this transport's worker threads (the spinning idle one if any); the
+   * requests {@code task} sends from there go to the spinning worker or wait for this one, with
+   * no sleeping thread to wake.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException if the transport is closed
+   */
+  @Override
+  public void execute(Runnable task) {
+    workers.submit(task);
+  }
+
+  /**
    * Parses an endpoint and applies the checks that depend on the URL alone (scheme, IP-literal
    * host), remembering the result: endpoints repeat, and parsing is a measurable share of a
    * request's CPU. A host name is still checked at every connection, by {@link GuardedDns}.

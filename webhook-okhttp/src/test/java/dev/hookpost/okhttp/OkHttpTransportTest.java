@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -75,6 +76,22 @@ class OkHttpTransportTest {
     assertThat(got.getHeaders().get("webhook-id")).isEqualTo("evt_1");
     assertThat(got.getHeaders().get("content-type")).isEqualTo("application/json");
     assertThat(got.getBody().utf8()).isEqualTo("{\"a\":1}");
+  }
+
+  @Test
+  void executeRunsTheTaskOnOneOfTheTransportsWorkerThreads() throws Exception {
+    CompletableFuture<String> thread = new CompletableFuture<>();
+
+    transport.execute(() -> thread.complete(Thread.currentThread().getName()));
+
+    assertThat(thread.get(10, TimeUnit.SECONDS)).startsWith("hookpost-http-");
+  }
+
+  @Test
+  void executeRefusesTasksOnceTheTransportIsClosed() {
+    transport.close();
+
+    assertThatThrownBy(() -> transport.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
 import dev.hookpost.SubscriptionRegistry;
 import dev.hookpost.Transport;
+import dev.hookpost.TransportRequest;
 import dev.hookpost.TransportResponse;
 import dev.hookpost.WebhookPublisher;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +29,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * With the in-memory store, {@code send} claims and starts its first few deliveries itself, so
- * that no thread has to wake up before the request goes out; the dispatcher takes the rest.
+ * With the in-memory store, {@code send} hands the claiming and starting of its first few
+ * deliveries to {@link Transport#execute} (the calling thread, by default), so that no
+ * dispatcher thread has to wake up before the request goes out; the dispatcher takes the rest.
  */
 class SendStartsAttemptsTest {
   final String secret = Signer.generateSecret();
@@ -80,6 +83,45 @@ class SendStartsAttemptsTest {
     assertThat(threads).hasSize(20);
     assertThat(threads.stream().filter(t -> t == Thread.currentThread())).hasSize(4);
     assertThat(scheduler.executed).hasPositiveValue();
+  }
+
+  @Test
+  void aTransportWithThreadsOfItsOwnStartsTheFirstAttemptOnOneOfThemNotOnTheSendersThread() throws Exception {
+    ManualTransport transport = new ManualTransport();
+    var handle = start(transport, 1).send(Event.of("order.created", Map.of("n", 1)));
+    assertThat(transport.tasks).hasSize(1);
+    assertThat(senders).isEmpty(); // send stored the delivery and handed the rest over
+
+    Thread worker = transport.runTasks();
+
+    assertThat(senders).containsExactly(worker);
+    assertThat(handle.outcomes().join()).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
+    assertThat(scheduler.executed).hasValue(0);
+  }
+
+  @Test
+  void aTransportThatRefusesTheTaskLeavesTheDeliveryToTheDispatcher() {
+    ManualTransport transport = new ManualTransport();
+    transport.refusing = true;
+
+    var handle = start(transport, 1).send(Event.of("order.created", Map.of("n", 1)));
+
+    assertThat(handle.outcomes()).succeedsWithin(Duration.ofSeconds(10))
+        .satisfies(o -> assertThat(o).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class));
+    assertThat(senders).singleElement().isNotSameAs(Thread.currentThread());
+    assertThat(scheduler.executed).hasPositiveValue();
+  }
+
+  @Test
+  void aPublisherClosedBeforeTheTransportRunsTheTaskAbandonsTheDeliveryUnsent() throws Exception {
+    ManualTransport transport = new ManualTransport();
+    var handle = start(transport, 1).send(Event.of("order.created", Map.of("n", 1)));
+
+    publisher.shutdown(Duration.ZERO);
+    transport.runTasks();
+
+    assertThat(handle.outcomes().join()).singleElement().isInstanceOf(DeliveryOutcome.Abandoned.class);
+    assertThat(senders).isEmpty();
   }
 
   @Test
@@ -209,6 +251,34 @@ class SendStartsAttemptsTest {
     Thread.sleep(100); // the dispatcher, too, had its chance to claim more than it may
 
     assertThat(senders).hasSize(1); // the one request in flight never ends, so nothing else may start
+  }
+
+  /** A transport with a thread of its own, run by hand: {@code execute} queues; every request gets 204. */
+  final class ManualTransport implements Transport {
+    final List<Runnable> tasks = Collections.synchronizedList(new ArrayList<>());
+    volatile boolean refusing;
+
+    @Override
+    public CompletableFuture<TransportResponse> send(TransportRequest request) {
+      senders.add(Thread.currentThread());
+      return CompletableFuture.completedFuture(TransportResponse.of(204));
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      if (refusing) {
+        throw new RejectedExecutionException("this transport is closed");
+      }
+      tasks.add(task);
+    }
+
+    /** Runs the queued tasks on a new thread, as the transport's worker would, and returns it when done. */
+    Thread runTasks() throws InterruptedException {
+      Thread worker = new Thread(() -> List.copyOf(tasks).forEach(Runnable::run));
+      worker.start();
+      worker.join(10_000);
+      return worker;
+    }
   }
 
   static final class CountingScheduler extends ScheduledThreadPoolExecutor {
