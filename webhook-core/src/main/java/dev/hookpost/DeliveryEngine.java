@@ -166,7 +166,7 @@ final class DeliveryEngine {
     if (bounded) {
       acquirePermits(event, fresh.size());
     }
-    boolean startSoon = false; // claimed and started on the transport's thread, after unlocking
+    Instant startSoon = null; // when set: claimed and started on the transport's thread, after unlocking
     boolean dispatch = !fresh.isEmpty() && connection == null;
     lifecycle.readLock().lock();
     try {
@@ -206,7 +206,7 @@ final class DeliveryEngine {
           throw e;
         }
         if (bounded && connection == null && !added.isEmpty()) {
-          startSoon = true;
+          startSoon = now;
           dispatch = false;
         }
         // The ids the store took; null in the usual case, when it took them all.
@@ -242,10 +242,15 @@ final class DeliveryEngine {
       tellOutcome(slot.outcome);
       slot.fill(slot.outcome);
     }
-    if (startSoon) {
+    if (startSoon != null) {
+      Instant stored = startSoon;
       try {
-        transport.execute(this::startSent);
-      } catch (RejectedExecutionException e) { // the transport is closed: the dispatcher takes them
+        transport.execute(() -> startSent(stored));
+      } catch (RuntimeException e) { // the event is stored: the dispatcher takes its deliveries instead
+        if (!(e instanceof RejectedExecutionException)) { // RejectedExecutionException: the transport is closed
+          log.warn("{} refused the start of event {}'s deliveries; the dispatcher takes them", transport,
+              event.id(), e);
+        }
         dispatch = true;
       }
     }
@@ -544,25 +549,33 @@ final class DeliveryEngine {
    * {@link #START_IN_SEND} due deliveries (the event's own, or older ones that came first) and
    * starts them, and calls the dispatcher only for what this claim left due (the rest of a
    * fan-out). One thread hop, as the dispatcher's own thread would add a second.
+   *
+   * @param stored when {@code send} stored them: the claim is made at that time or later, so
+   *     that a clock stepping back in between cannot leave them undue with no timer set
    */
-  private void startSent() {
+  private void startSent(Instant stored) {
     Claim claim = null;
     lifecycle.readLock().lock();
     try {
       if (closed) {
         return;
       }
-      claim = claimLocked(clock.instant(), START_IN_SEND);
+      Instant now = clock.instant();
+      claim = claimLocked(now.isBefore(stored) ? stored : now, START_IN_SEND);
     } catch (RuntimeException e) { // the events are stored: the dispatcher claims them instead
       log.warn("claiming sent deliveries at once failed; the dispatcher takes them", e);
     } finally {
       lifecycle.readLock().unlock();
     }
-    if (claim != null) {
-      startClaimed(claim.toStart()); // outside the lock, as in dispatchOnce
-    }
-    if (claim == null || claim.full() || claim.handedBack()) {
-      requestDispatch();
+    boolean dispatch = claim == null || claim.full() || claim.handedBack();
+    try {
+      if (claim != null) {
+        startClaimed(claim.toStart()); // outside the lock, as in dispatchOnce
+      }
+    } finally { // whatever startClaimed did, the rest of a fan-out is not left unclaimed
+      if (dispatch) {
+        requestDispatch();
+      }
     }
   }
 

@@ -15,9 +15,9 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>Called on the publisher's threads, possibly concurrently: keep it quick and thread-safe.
- * With the in-memory store, calls about a send's first attempts may come on the thread that
- * called {@code send}, before it returns, when the transport answers at once: a test double, or
- * a refusal such as a private address or a plain-http endpoint under an HTTPS-only transport.
+ * With the in-memory store and a transport that does not override {@link Transport#execute}
+ * (a test double), calls about a send's first attempts may come on the thread that called
+ * {@code send}, before it returns, when the transport answers at once.
  * An exception it throws is logged and does not disturb delivery.
  */
 public interface DeliveryListener {

@@ -23,13 +23,16 @@ public interface Transport extends AutoCloseable {
   CompletableFuture<TransportResponse> send(TransportRequest request);
 
   /**
-   * Runs {@code task} on one of this transport's own threads, soon and without blocking the
-   * caller. The publisher hands it the deliveries that {@code send} claims for an immediate
-   * start, so that signing and building their requests happen here rather than on the thread
-   * that called {@code send}. Default: runs {@code task} on the calling thread.
+   * Runs {@code task} soon, on a thread of this transport's own if it has one. With the
+   * in-memory store, {@code WebhookPublisher.send} stores an event's deliveries and hands the
+   * rest to this method: the task claims the first few due deliveries, signs them and calls
+   * {@link #send} for each (it takes the publisher's locks, and may call its listeners).
+   * Overriding this lets the caller of {@code send} return without doing that work.
+   * Implementations must either run the task or throw. Default: runs {@code task} on the
+   * calling thread, before returning.
    *
    * @throws java.util.concurrent.RejectedExecutionException if the transport is closed; the
-   *     publisher then runs {@code task} itself
+   *     publisher's dispatcher then claims the deliveries instead (as it does for any exception)
    */
   default void execute(Runnable task) {
     task.run();

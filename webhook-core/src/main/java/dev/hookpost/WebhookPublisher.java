@@ -43,9 +43,10 @@ public final class WebhookPublisher implements AutoCloseable {
   /**
    * Accepts {@code event} for delivery to every subscription that matches its type and returns
    * at once: the caller's thread validates, serializes and stores. With the in-memory store,
-   * the first few deliveries are then claimed, signed and sent on one of the transport's own
-   * threads ({@link Transport#execute}), so that they go out after waking one thread at most;
-   * the dispatcher takes the rest of a large fan-out.
+   * the first few deliveries are then claimed, signed and handed to the transport through
+   * {@link Transport#execute}: on one of its worker threads with {@code OkHttpTransport}, on the
+   * caller's thread with a transport that does not override it (a test double). The
+   * dispatcher takes the rest of a large fan-out.
    *
    * @return a handle whose {@link SendHandle#outcomes() future} completes with each
    *     subscription's final outcome

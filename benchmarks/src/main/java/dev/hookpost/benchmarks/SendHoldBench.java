@@ -27,10 +27,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * How long {@code send} holds the caller's thread at low load, with the real OkHttp transport
  * and the receiver {@code run.sh} starts (system property {@code url}, default
  * {@code http://127.0.0.1:18080/}): validate, serialize once, match, enqueue, and hand the
- * claiming and signing of the first deliveries to a transport worker. Before each timed {@code send} (untimed)
- * the previous event's deliveries have all been answered and the publisher has been idle for
- * 0.3 ms, so idle transport workers have gone to sleep: the caller pays for waking one. The
- * trial starts with 40,000 untimed deliveries for the JIT.
+ * claiming and signing of the first deliveries to a transport worker. Before each timed
+ * {@code send} (untimed) the previous event's deliveries have all been answered and the
+ * publisher has been idle for 0.3 ms, so idle transport workers have gone to sleep: the caller
+ * pays for waking one. The trial starts with 40,000 untimed deliveries for the JIT.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)

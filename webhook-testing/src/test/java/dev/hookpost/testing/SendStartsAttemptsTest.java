@@ -12,7 +12,11 @@ import dev.hookpost.Transport;
 import dev.hookpost.TransportRequest;
 import dev.hookpost.TransportResponse;
 import dev.hookpost.WebhookPublisher;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -110,6 +114,38 @@ class SendStartsAttemptsTest {
         .satisfies(o -> assertThat(o).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class));
     assertThat(senders).singleElement().isNotSameAs(Thread.currentThread());
     assertThat(scheduler.executed).hasPositiveValue();
+  }
+
+  @Test
+  void aTransportFailingToTakeTheTaskForAnyReasonLeavesTheDeliveryToTheDispatcher() {
+    ManualTransport transport = new ManualTransport();
+    transport.failure = new IllegalStateException("a transport bug");
+
+    var handle = start(transport, 1).send(Event.of("order.created", Map.of("n", 1)));
+
+    assertThat(handle.outcomes()).succeedsWithin(Duration.ofSeconds(10))
+        .satisfies(o -> assertThat(o).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class));
+  }
+
+  @Test
+  void aClockSteppingBackBeforeTheTransportRunsTheTaskStillStartsTheDelivery() throws Exception {
+    ManualTransport transport = new ManualTransport();
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T12:00:00Z"));
+    Clock clock = new Clock() {
+      @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(ZoneId zone) { return this; }
+      @Override public Instant instant() { return now.get(); }
+    };
+    publisher = WebhookPublisher.builder().transport(transport).scheduler(scheduler).clock(clock)
+        .subscription(Subscription.builder().id("s").endpoint("https://receiver.example/").secret(secret).build())
+        .build();
+    var handle = publisher.send(Event.of("order.created", Map.of("n", 1)));
+
+    now.set(now.get().minusSeconds(5)); // e.g. an NTP step between storing and claiming
+    Thread worker = transport.runTasks();
+
+    assertThat(senders).containsExactly(worker);
+    assertThat(handle.outcomes().join()).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
   }
 
   @Test
@@ -257,6 +293,7 @@ class SendStartsAttemptsTest {
   final class ManualTransport implements Transport {
     final List<Runnable> tasks = Collections.synchronizedList(new ArrayList<>());
     volatile boolean refusing;
+    volatile RuntimeException failure;
 
     @Override
     public CompletableFuture<TransportResponse> send(TransportRequest request) {
@@ -268,6 +305,9 @@ class SendStartsAttemptsTest {
     public void execute(Runnable task) {
       if (refusing) {
         throw new RejectedExecutionException("this transport is closed");
+      }
+      if (failure != null) {
+        throw failure;
       }
       tasks.add(task);
     }
