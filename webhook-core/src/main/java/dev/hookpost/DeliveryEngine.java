@@ -37,10 +37,10 @@ final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(WebhookPublisher.class);
   private static final int CLAIM_BATCH = 256;
   /**
-   * How many of a send's deliveries the transport's thread claims and starts at once when the
-   * store is in memory ({@link #startSent}): the first attempt then needs no wake-up of the
-   * dispatcher thread. The rest of a large fan-out goes to the dispatcher, so that the first
-   * requests leave before the last ones are signed.
+   * How many of a send's deliveries the caller's thread claims and starts itself when the store
+   * is in memory: the first attempt then needs no wake-up of the dispatcher thread (it runs on
+   * the transport's, see {@link #startFromSend}). The rest of a large fan-out goes to the
+   * dispatcher, so {@code send} stays short.
    */
   private static final int START_IN_SEND = 4;
   /** When a delivery whose endpoint is backed up is claimed again. */
@@ -166,7 +166,7 @@ final class DeliveryEngine {
     if (bounded) {
       acquirePermits(event, fresh.size());
     }
-    Instant startSoon = null; // when set: claimed and started on the transport's thread, after unlocking
+    Claim startNow = null; // claimed here, started by this thread after unlocking
     boolean dispatch = !fresh.isEmpty() && connection == null;
     lifecycle.readLock().lock();
     try {
@@ -206,8 +206,14 @@ final class DeliveryEngine {
           throw e;
         }
         if (bounded && connection == null && !added.isEmpty()) {
-          startSoon = now;
-          dispatch = false;
+          // The dispatcher is needed only for what this claim left due: the rest of a fan-out, or
+          // older deliveries that came first.
+          try {
+            startNow = claimLocked(now, START_IN_SEND);
+          } catch (RuntimeException e) { // the event is stored: the dispatcher claims it instead
+            log.warn("claiming the deliveries of event {} at once failed; the dispatcher takes them", event.id(), e);
+          }
+          dispatch = startNow == null || startNow.full() || startNow.handedBack();
         }
         // The ids the store took; null in the usual case, when it took them all.
         java.util.Set<String> taken = added.size() == ids.size() ? null : new java.util.HashSet<>(added);
@@ -242,20 +248,11 @@ final class DeliveryEngine {
       tellOutcome(slot.outcome);
       slot.fill(slot.outcome);
     }
-    if (startSoon != null) {
-      Instant stored = startSoon;
-      try {
-        transport.execute(() -> startSent(stored));
-      } catch (RuntimeException e) { // the event is stored: the dispatcher takes its deliveries instead
-        if (!(e instanceof RejectedExecutionException)) { // RejectedExecutionException: the transport is closed
-          log.warn("{} refused the start of event {}'s deliveries; the dispatcher takes them", transport,
-              event.id(), e);
-        }
-        dispatch = true;
-      }
-    }
     if (dispatch) {
       requestDispatch();
+    }
+    if (startNow != null) {
+      startClaimed(startNow.toStart(), this::startFromSend);
     }
     return new SendHandle(event.id(), outcomes.future);
   }
@@ -461,7 +458,7 @@ final class DeliveryEngine {
     } finally {
       lifecycle.readLock().unlock();
     }
-    startClaimed(toStart); // outside the lock: attempts run listeners, and a listener may close the publisher
+    startClaimed(toStart, this::start); // outside the lock: attempts run listeners, and a listener may close the publisher
     if (full) {
       requestDispatch(); // more may be due: claim again after this round
     }
@@ -544,43 +541,10 @@ final class DeliveryEngine {
   private record Claim(List<Delivery> toStart, boolean full, boolean handedBack) {}
 
   /**
-   * What {@code send} leaves to the transport's thread ({@link Transport#execute}), so that its
-   * caller does not wait for claiming, signing and the requests' building: claims up to
-   * {@link #START_IN_SEND} due deliveries (the event's own, or older ones that came first) and
-   * starts them, and calls the dispatcher only for what this claim left due (the rest of a
-   * fan-out). One thread hop, as the dispatcher's own thread would add a second.
-   *
-   * @param stored when {@code send} stored them: the claim is made at that time or later, so
-   *     that a clock stepping back in between cannot leave them undue with no timer set
+   * Hands claimed deliveries to their endpoints' queues (or ends the skipped ones), which call
+   * {@code start} for those with a free slot. No lock held.
    */
-  private void startSent(Instant stored) {
-    Claim claim = null;
-    lifecycle.readLock().lock();
-    try {
-      if (closed) {
-        return;
-      }
-      Instant now = clock.instant();
-      claim = claimLocked(now.isBefore(stored) ? stored : now, START_IN_SEND);
-    } catch (RuntimeException e) { // the events are stored: the dispatcher claims them instead
-      log.warn("claiming sent deliveries at once failed; the dispatcher takes them", e);
-    } finally {
-      lifecycle.readLock().unlock();
-    }
-    boolean dispatch = claim == null || claim.full() || claim.handedBack();
-    try {
-      if (claim != null) {
-        startClaimed(claim.toStart()); // outside the lock, as in dispatchOnce
-      }
-    } finally { // whatever startClaimed did, the rest of a fan-out is not left unclaimed
-      if (dispatch) {
-        requestDispatch();
-      }
-    }
-  }
-
-  /** Hands claimed deliveries to their endpoints' queues (or ends the skipped ones). No lock held. */
-  private void startClaimed(List<Delivery> toStart) {
+  private void startClaimed(List<Delivery> toStart, EndpointQueues.StartFn start) {
     for (Delivery d : toStart) {
       synchronized (d) {
         if (d.finished) {
@@ -591,7 +555,7 @@ final class DeliveryEngine {
       if (d.skip != null) {
         end(d, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(d.eventId(), d.subscription,
             d.stored.attempts(), d.skip));
-      } else if (!queues.submit(d, nanos(), this::start, claimed.size() > settings.maxInFlight() / 2)) {
+      } else if (!queues.submit(d, nanos(), start, claimed.size() > settings.maxInFlight() / 2)) {
         later(d, BACKLOG_RETRY); // its endpoint is backed up: keep the claim capacity for the others
       }
     }
@@ -649,6 +613,27 @@ final class DeliveryEngine {
       } catch (RuntimeException storeDown) {
         log.warn("could not hand {} back to {}; it is claimed again when its lease ends", d, store, storeDown);
       }
+    }
+  }
+
+  /**
+   * Starts an attempt that {@code send} claimed and its endpoint has a slot for: on the
+   * transport's own thread ({@link Transport#execute}), so that signing and building the request
+   * do not hold the caller of {@code send}. Deliveries that wait for a slot cost the caller
+   * nothing more: they start later, on the thread that frees one.
+   */
+  private void startFromSend(Delivery d, long waitNanos) {
+    if (waitNanos > 0 || IN_ATTEMPT.get()) { // a send from a listener inside an attempt: no recursion
+      start(d, waitNanos);
+      return;
+    }
+    try {
+      transport.execute(() -> attemptHere(d));
+    } catch (RuntimeException e) { // closed, or a transport bug: the attempt runs here instead
+      if (!(e instanceof RejectedExecutionException)) {
+        log.warn("{} refused to run the attempt of {}; it runs on the caller's thread", transport, d, e);
+      }
+      start(d, waitNanos);
     }
   }
 

@@ -24,15 +24,14 @@ public interface Transport extends AutoCloseable {
 
   /**
    * Runs {@code task} soon, on a thread of this transport's own if it has one. With the
-   * in-memory store, {@code WebhookPublisher.send} stores an event's deliveries and hands the
-   * rest to this method: the task claims the first few due deliveries, signs them and calls
-   * {@link #send} for each (it takes the publisher's locks, and may call its listeners).
-   * Overriding this lets the caller of {@code send} return without doing that work.
-   * Implementations must either run the task or throw. Default: runs {@code task} on the
-   * calling thread, before returning.
+   * in-memory store, {@code WebhookPublisher.send} claims the first few deliveries of an event
+   * and hands each one's attempt to this method: the task signs the request and calls
+   * {@link #send} (and may call the publisher's listeners). Overriding this lets the caller of
+   * {@code send} return without doing that work. Implementations must either run the task or
+   * throw. Default: runs {@code task} on the calling thread, before returning.
    *
    * @throws java.util.concurrent.RejectedExecutionException if the transport is closed; the
-   *     publisher's dispatcher then claims the deliveries instead (as it does for any exception)
+   *     publisher then runs {@code task} itself (as it does for any exception)
    */
   default void execute(Runnable task) {
     task.run();

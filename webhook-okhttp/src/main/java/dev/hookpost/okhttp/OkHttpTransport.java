@@ -139,15 +139,15 @@ public final class OkHttpTransport implements Transport {
   }
 
   /**
-   * Runs {@code task} on this transport's worker threads (the spinning idle one if any); the
-   * requests {@code task} sends from there go to the spinning worker or wait for this one, with
-   * no sleeping thread to wake.
+   * Runs {@code task} on this transport's worker threads (the spinning idle one if any). The
+   * first request {@code task} sends runs on the same worker once {@code task} returns: no
+   * other thread is woken or handed that request.
    *
    * @throws java.util.concurrent.RejectedExecutionException if the transport is closed
    */
   @Override
   public void execute(Runnable task) {
-    workers.submit(task);
+    workers.submitPreparer(task);
   }
 
   /**

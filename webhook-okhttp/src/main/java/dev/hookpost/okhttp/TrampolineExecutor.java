@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Thread-safe.
  */
 final class TrampolineExecutor {
-  private static final ThreadLocal<ArrayDeque<Runnable>> LOCAL = new ThreadLocal<>();
+  private static final ThreadLocal<Trampoline> LOCAL = new ThreadLocal<>();
   /** One continuation per worker: a second would wait behind the first, which may hang. */
   private static final int MAX_LOCAL = 1;
   /** {@link #handoff}'s value while no worker is spinning. */
@@ -54,20 +54,42 @@ final class TrampolineExecutor {
    * task on this worker thread, else on the pool.
    */
   void submit(Runnable task) {
+    Trampoline here = LOCAL.get();
+    if (here != null && here.preparing && here.next.isEmpty()) {
+      here.next.add(task); // a preparer's first: this thread is free the moment the preparer returns
+      return;
+    }
     if (handoff.get() == null && !pool.isShutdown() && handoff.compareAndSet(null, () -> runHere(task))) {
       return; // the spinning worker runs it
     }
-    ArrayDeque<Runnable> local = LOCAL.get();
-    if (local != null && local.size() < MAX_LOCAL) {
-      local.add(task);
+    if (here != null && here.next.size() < MAX_LOCAL) {
+      here.next.add(task);
       return;
     }
     pool.execute(() -> runHere(task));
   }
 
+  /**
+   * Like {@link #submit}, for a task that prepares work and ends as soon as it has submitted it:
+   * the first task it submits runs on the same worker right after it, rather than on the
+   * spinning worker, which would take two threads (and the spinner's CPU) for one request.
+   */
+  void submitPreparer(Runnable preparer) {
+    submit(() -> {
+      Trampoline here = LOCAL.get(); // every task runs inside runHere
+      here.preparing = true;
+      try {
+        preparer.run();
+      } finally {
+        here.preparing = false;
+      }
+    });
+  }
+
   private static void runHere(Runnable first) {
-    ArrayDeque<Runnable> local = new ArrayDeque<>();
-    LOCAL.set(local);
+    Trampoline here = new Trampoline();
+    LOCAL.set(here);
+    ArrayDeque<Runnable> local = here.next;
     try {
       for (Runnable r = first; r != null; r = local.poll()) {
         try {
@@ -80,6 +102,13 @@ final class TrampolineExecutor {
     } finally {
       LOCAL.remove();
     }
+  }
+
+  /** What runs next on a worker thread, after its current task. */
+  private static final class Trampoline {
+    final ArrayDeque<Runnable> next = new ArrayDeque<>(MAX_LOCAL);
+    /** Whether the current task is a {@link #submitPreparer preparer}. */
+    boolean preparing;
   }
 
   /** Whether an idle worker is spinning right now, for tests. */

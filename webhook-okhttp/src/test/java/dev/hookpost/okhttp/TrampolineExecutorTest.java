@@ -81,6 +81,36 @@ class TrampolineExecutorTest {
   }
 
   @Test
+  void theFirstWorkAPreparerSubmitsRunsOnThePreparersWorkerEvenWhileAnotherSpins() throws Exception {
+    TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.MILLISECONDS.toNanos(500));
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      CompletableFuture<Thread> preparer = new CompletableFuture<>();
+      CompletableFuture<Thread> first = new CompletableFuture<>();
+      CompletableFuture<Thread> second = new CompletableFuture<>();
+      executor.submitPreparer(() -> { // busy until told to go on
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        preparer.complete(Thread.currentThread());
+        executor.submit(() -> first.complete(Thread.currentThread()));
+        executor.submit(() -> second.complete(Thread.currentThread()));
+      });
+      Thread spinner = runOn(executor); // a second worker, idle and spinning afterwards
+      assertThat(awaitSpinning(executor, true)).isTrue();
+
+      go.countDown();
+
+      assertThat(first.get(10, TimeUnit.SECONDS)).isSameAs(preparer.get());
+      assertThat(second.get(10, TimeUnit.SECONDS)).isSameAs(spinner);
+    } finally {
+      executor.shutdown();
+    }
+  }
+
+  @Test
   void withoutSpinningWorkSubmittedToAnIdlePoolStartsAnotherWorker() throws Exception {
     TrampolineExecutor executor = new TrampolineExecutor(4, 0);
     try {
