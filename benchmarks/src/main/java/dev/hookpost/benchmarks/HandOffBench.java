@@ -19,11 +19,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The floor under {@link SendHoldBench}: how long the caller's thread is held by nothing but
- * handing a prepared, signed OkHttp call to an idle pool thread ({@code ThreadPoolExecutor.execute}),
- * under the same conditions (the previous call answered, then 0.3 ms idle, so the pool thread
- * sleeps). Any sender whose request leaves on another thread than the caller's pays at least
- * this; hand-written code included.
+ * Beside {@link SendHoldBench}: how long the caller's thread is held by nothing but handing a
+ * prepared, signed OkHttp call to an idle pool thread ({@code ThreadPoolExecutor.execute}), as
+ * hand-written code would, under the same conditions (the previous call answered, then 0.3 ms
+ * idle, so the pool thread sleeps). Its tail is mostly the woken thread running the call on the
+ * caller's core while the caller waits; Hookpost's transport workers yield once when woken to
+ * avoid that.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)

@@ -108,9 +108,9 @@ public final class Report {
         scores.put("engine/" + method, metric.get("score").asDouble());
       } else if (bench.contains("HandOffBench")) {
         for (String p : new String[] {"50.0", "99.0"}) {
-          rows.add(row("floor: hand a prepared OkHttp call to an idle thread, p" + p.substring(0, 2) + " (us)",
-              metric.path("scorePercentiles").path(p).asDouble(), Double.NaN, Double.NaN, "-", true,
-              "JMH SampleTime; what any sender pays whose request leaves on another thread"));
+          rows.add(row("hand-written hand-off: a prepared OkHttp call to an idle pool thread, p" + p.substring(0, 2)
+              + " (us)", metric.path("scorePercentiles").path(p).asDouble(), Double.NaN, Double.NaN, "-", true,
+              "JMH SampleTime; a plain ThreadPoolExecutor, whose woken thread may take the caller's core"));
         }
       } else if (bench.contains("SendHoldBench")) {
         String subs = params.path("subscriptions").asText();
