@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -627,10 +628,19 @@ final class DeliveryEngine {
       start(d, waitNanos);
       return;
     }
+    AtomicBoolean run = new AtomicBoolean(); // once: a task that ran and then threw is not run again
     try {
-      transport.execute(() -> attemptHere(d));
-    } catch (RuntimeException e) { // closed, or a transport bug: the attempt runs here instead
-      if (!(e instanceof RejectedExecutionException)) {
+      transport.execute(() -> {
+        if (run.compareAndSet(false, true)) {
+          attemptHere(d);
+        }
+      });
+    } catch (RuntimeException e) {
+      if (!run.compareAndSet(false, true)) { // the event is accepted: send does not fail for this
+        log.error("running the attempt of {} through {} failed after it started", d, transport, e);
+        return;
+      }
+      if (!(e instanceof RejectedExecutionException)) { // else the transport is closed
         log.warn("{} refused to run the attempt of {}; it runs on the caller's thread", transport, d, e);
       }
       start(d, waitNanos);

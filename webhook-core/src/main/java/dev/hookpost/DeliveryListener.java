@@ -15,9 +15,11 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>Called on the publisher's threads, possibly concurrently: keep it quick and thread-safe.
- * With the in-memory store and a transport that does not override {@link Transport#execute}
- * (a test double), calls about a send's first attempts may come on the thread that called
- * {@code send}, before it returns, when the transport answers at once.
+ * Some calls come on the thread that called {@code send}, before it returns: outcomes known at
+ * once ({@code Skipped}: a disabled subscription, a full backlog, a duplicate event id), and,
+ * with the in-memory store and a transport that runs {@link Transport#execute} inline (a test
+ * double, or a closed transport), calls about the first attempts when the transport answers at
+ * once.
  * An exception it throws is logged and does not disturb delivery.
  */
 public interface DeliveryListener {

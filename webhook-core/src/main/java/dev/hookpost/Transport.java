@@ -25,13 +25,15 @@ public interface Transport extends AutoCloseable {
   /**
    * Runs {@code task} soon, on a thread of this transport's own if it has one. With the
    * in-memory store, {@code WebhookPublisher.send} claims the first few deliveries of an event
-   * and hands each one's attempt to this method: the task signs the request and calls
-   * {@link #send} (and may call the publisher's listeners). Overriding this lets the caller of
-   * {@code send} return without doing that work. Implementations must either run the task or
-   * throw. Default: runs {@code task} on the calling thread, before returning.
+   * and hands the attempt of each one whose endpoint has a free slot to this method: the task
+   * signs the request and calls {@link #send} (and may call the publisher's listeners).
+   * Overriding this lets the caller of {@code send} return without doing that work.
+   * Implementations must run an accepted task exactly once, even when closed meanwhile, or
+   * throw without running it. Default: runs {@code task} on the calling thread, before
+   * returning.
    *
    * @throws java.util.concurrent.RejectedExecutionException if the transport is closed; the
-   *     publisher then runs {@code task} itself (as it does for any exception)
+   *     publisher then runs the attempt itself (as it does for any other runtime exception)
    */
   default void execute(Runnable task) {
     task.run();

@@ -43,10 +43,10 @@ public final class WebhookPublisher implements AutoCloseable {
   /**
    * Accepts {@code event} for delivery to every subscription that matches its type and returns
    * at once: the caller's thread validates, serializes and stores. With the in-memory store, it
-   * also claims the first few deliveries and hands their attempts (signing, the request) to
-   * {@link Transport#execute}: one of the transport's worker threads with
-   * {@code OkHttpTransport}, the caller's thread with a transport that does not override it (a
-   * test double). The dispatcher takes the rest of a large fan-out.
+   * also claims the first few deliveries and hands the attempts that can start at once
+   * (signing, the request) to {@link Transport#execute}: one of the transport's worker threads
+   * with {@code OkHttpTransport}, the caller's thread with a transport that does not override
+   * it (a test double). The dispatcher takes the rest of a large fan-out.
    *
    * @return a handle whose {@link SendHandle#outcomes() future} completes with each
    *     subscription's final outcome

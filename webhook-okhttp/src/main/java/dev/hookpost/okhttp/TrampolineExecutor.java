@@ -55,6 +55,9 @@ final class TrampolineExecutor {
    */
   void submit(Runnable task) {
     Trampoline here = LOCAL.get();
+    if (here != null && here.owner != this) {
+      here = null; // a worker of another transport: its threads are not this one's to use
+    }
     if (here != null && here.preparing && here.next.isEmpty()) {
       here.next.add(task); // a preparer's first: this thread is free the moment the preparer returns
       return;
@@ -76,7 +79,7 @@ final class TrampolineExecutor {
    */
   void submitPreparer(Runnable preparer) {
     submit(() -> {
-      Trampoline here = LOCAL.get(); // every task runs inside runHere
+      Trampoline here = LOCAL.get(); // every task runs inside this executor's runHere
       here.preparing = true;
       try {
         preparer.run();
@@ -86,8 +89,8 @@ final class TrampolineExecutor {
     });
   }
 
-  private static void runHere(Runnable first) {
-    Trampoline here = new Trampoline();
+  private void runHere(Runnable first) {
+    Trampoline here = new Trampoline(this);
     LOCAL.set(here);
     ArrayDeque<Runnable> local = here.next;
     try {
@@ -106,9 +109,14 @@ final class TrampolineExecutor {
 
   /** What runs next on a worker thread, after its current task. */
   private static final class Trampoline {
+    final TrampolineExecutor owner;
     final ArrayDeque<Runnable> next = new ArrayDeque<>(MAX_LOCAL);
     /** Whether the current task is a {@link #submitPreparer preparer}. */
     boolean preparing;
+
+    Trampoline(TrampolineExecutor owner) {
+      this.owner = owner;
+    }
   }
 
   /** Whether an idle worker is spinning right now, for tests. */

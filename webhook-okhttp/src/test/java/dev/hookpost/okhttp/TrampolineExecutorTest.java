@@ -82,7 +82,7 @@ class TrampolineExecutorTest {
 
   @Test
   void theFirstWorkAPreparerSubmitsRunsOnThePreparersWorkerEvenWhileAnotherSpins() throws Exception {
-    TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.MILLISECONDS.toNanos(500));
+    TrampolineExecutor executor = new TrampolineExecutor(4, TimeUnit.SECONDS.toNanos(5));
     try {
       CountDownLatch go = new CountDownLatch(1);
       CompletableFuture<Thread> preparer = new CompletableFuture<>();
@@ -107,6 +107,25 @@ class TrampolineExecutorTest {
       assertThat(second.get(10, TimeUnit.SECONDS)).isSameAs(spinner);
     } finally {
       executor.shutdown();
+    }
+  }
+
+  @Test
+  void workSubmittedFromAnotherExecutorsWorkerRunsOnThisExecutorsOwnThreads() throws Exception {
+    TrampolineExecutor mine = new TrampolineExecutor(4, 0);
+    TrampolineExecutor other = new TrampolineExecutor(4, 0);
+    try {
+      CompletableFuture<Thread> submitter = new CompletableFuture<>();
+      CompletableFuture<Thread> ran = new CompletableFuture<>();
+      other.submit(() -> {
+        submitter.complete(Thread.currentThread());
+        mine.submit(() -> ran.complete(Thread.currentThread()));
+      });
+
+      assertThat(ran.get(10, TimeUnit.SECONDS)).isNotSameAs(submitter.get(10, TimeUnit.SECONDS));
+    } finally {
+      mine.shutdown();
+      other.shutdown();
     }
   }
 

@@ -126,6 +126,17 @@ class SendStartsAttemptsTest {
   }
 
   @Test
+  void aTransportThatRunsTheTaskAndThenThrowsHasTheAttemptMadeOnceAndSendSucceed() {
+    ManualTransport transport = new ManualTransport();
+    transport.runInlineThenFail = true;
+
+    var handle = start(transport, 1).send(Event.of("order.created", Map.of("n", 1)));
+
+    assertThat(senders).containsExactly(Thread.currentThread());
+    assertThat(handle.outcomes().join()).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
+  }
+
+  @Test
   void aClockSteppingBackBeforeTheTransportRunsTheTaskStillStartsTheDelivery() throws Exception {
     ManualTransport transport = new ManualTransport();
     AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T12:00:00Z"));
@@ -291,6 +302,7 @@ class SendStartsAttemptsTest {
   final class ManualTransport implements Transport {
     final List<Runnable> tasks = Collections.synchronizedList(new ArrayList<>());
     volatile RuntimeException failure;
+    volatile boolean runInlineThenFail;
 
     @Override
     public CompletableFuture<TransportResponse> send(TransportRequest request) {
@@ -302,6 +314,10 @@ class SendStartsAttemptsTest {
     public void execute(Runnable task) {
       if (failure != null) {
         throw failure;
+      }
+      if (runInlineThenFail) {
+        task.run();
+        throw new IllegalStateException("a transport bug after running the task");
       }
       tasks.add(task);
     }
