@@ -1,7 +1,8 @@
 package dev.hookpost.okhttp;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>else work submitted from a worker thread runs on that same thread once its current task
  *       returns (a trampoline), so that no other thread has to wake up for it;
  *   <li>a worker woken from sleep yields once before its task, so that it does not take the
- *       core of the thread that woke it (see {@code yieldIfWoken}).
+ *       core of the thread that woke it (see {@code yieldIfWoken});
+ *   <li>an idle worker is reused before a new one is started (a plain {@code ThreadPoolExecutor}
+ *       starts a thread per task until it has its full count, and at low rates its idle
+ *       threads time out in turn, so that nearly every task started a thread, on the caller's
+ *       time); threads idle for 60 s end.
  * </ul>
  * Thread-safe.
  */
@@ -40,12 +45,19 @@ final class TrampolineExecutor {
   TrampolineExecutor(int threads, long spinNanos) {
     this.spinNanos = spinNanos;
     AtomicInteger n = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new SpinningQueue(), r -> {
+    SpinningQueue queue = new SpinningQueue();
+    // No core threads: the queue takes a task only for a worker waiting idle, so the pool starts
+    // a thread only when none is idle; with all threads busy, the task waits in the queue.
+    this.pool = new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, queue, r -> {
       Thread t = new Thread(r, "hookpost-http-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
+    }, (task, executor) -> {
+      if (executor.isShutdown()) {
+        throw new RejectedExecutionException("the transport is closed");
+      }
+      queue.enqueue(task);
     });
-    pool.allowCoreThreadTimeOut(true);
   }
 
   /**
@@ -119,6 +131,11 @@ final class TrampolineExecutor {
     }
   }
 
+  /** Whether an idle worker waits (not spinning) for work right now, for tests. */
+  boolean idleWorkerWaiting() {
+    return ((SpinningQueue) pool.getQueue()).hasWaitingConsumer();
+  }
+
   /** Whether an idle worker is spinning right now, for tests. */
   boolean spinning() {
     return handoff.get() != CLOSED;
@@ -128,8 +145,21 @@ final class TrampolineExecutor {
     pool.shutdown();
   }
 
-  /** The pool's queue: an idle worker asking for work spins first, if no other worker does. */
-  private final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
+  /**
+   * The pool's queue: an idle worker asking for work spins first, if no other worker does. The
+   * pool's {@code offer} succeeds only when a worker waits idle for the task; {@link #enqueue}
+   * queues one when all threads are busy.
+   */
+  private final class SpinningQueue extends LinkedTransferQueue<Runnable> {
+    @Override
+    public boolean offer(Runnable task) {
+      return tryTransfer(task);
+    }
+
+    void enqueue(Runnable task) {
+      super.offer(task);
+    }
+
     @Override
     public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
       Runnable r = spin();
@@ -151,8 +181,8 @@ final class TrampolineExecutor {
     /**
      * A worker that slept and was woken for {@code task} first lets the thread that woke it go
      * on. That thread is usually the caller of {@code send}, and when the scheduler puts the
-     * worker on the caller's core, the worker would otherwise claim, sign and write the request
-     * (tens of microseconds) while the caller waits in {@code send}: 50 µs and more at the 99th
+     * worker on the caller's core, the worker would otherwise sign and write the request (tens
+     * of microseconds) while the caller waits in {@code send}: 50 µs and more at the 99th
      * percentile on two cores. The request starts when the caller's thread blocks or another
      * core is free instead; a worker that finds work without sleeping does not yield.
      */

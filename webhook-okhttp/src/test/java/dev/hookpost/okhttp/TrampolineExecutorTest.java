@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class TrampolineExecutorTest {
@@ -15,6 +16,15 @@ class TrampolineExecutorTest {
     CompletableFuture<Thread> ran = new CompletableFuture<>();
     executor.submit(() -> ran.complete(Thread.currentThread()));
     return ran.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Waits for {@code latch} on a worker thread, keeping the interrupt if there is one. */
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Waits up to 5 s until the executor's spinning state is {@code wanted}; returns the state then. */
@@ -61,11 +71,7 @@ class TrampolineExecutorTest {
       CompletableFuture<Thread> submitter = new CompletableFuture<>();
       CompletableFuture<Thread> submitted = new CompletableFuture<>();
       executor.submit(() -> { // the first worker, busy until told to go on
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        awaitQuietly(go);
         submitter.complete(Thread.currentThread());
         executor.submit(() -> submitted.complete(Thread.currentThread()));
       });
@@ -89,11 +95,7 @@ class TrampolineExecutorTest {
       CompletableFuture<Thread> first = new CompletableFuture<>();
       CompletableFuture<Thread> second = new CompletableFuture<>();
       executor.submitPreparer(() -> { // busy until told to go on
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        awaitQuietly(go);
         preparer.complete(Thread.currentThread());
         executor.submit(() -> first.complete(Thread.currentThread()));
         executor.submit(() -> second.complete(Thread.currentThread()));
@@ -130,13 +132,48 @@ class TrampolineExecutorTest {
   }
 
   @Test
-  void withoutSpinningWorkSubmittedToAnIdlePoolStartsAnotherWorker() throws Exception {
+  void withoutSpinningWorkSubmittedToAnIdlePoolRunsOnTheIdleWorkerInsteadOfStartingAnother() throws Exception {
     TrampolineExecutor executor = new TrampolineExecutor(4, 0);
     try {
       Thread first = runOn(executor);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!executor.idleWorkerWaiting() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+
       Thread second = runOn(executor);
 
-      assertThat(second).isNotSameAs(first); // the pool grows to its size before it reuses idle workers
+      assertThat(second).isSameAs(first);
+    } finally {
+      executor.shutdown();
+    }
+  }
+
+  @Test
+  void noMoreThanItsThreadsRunAtOnceAndFurtherWorkWaitsForOneToFinish() throws Exception {
+    TrampolineExecutor executor = new TrampolineExecutor(2, 0);
+    try {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch running = new CountDownLatch(2);
+      AtomicInteger atOnce = new AtomicInteger();
+      AtomicInteger most = new AtomicInteger();
+      CountDownLatch done = new CountDownLatch(3);
+      for (int i = 0; i < 3; i++) {
+        executor.submit(() -> {
+          most.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+          running.countDown();
+          awaitQuietly(release);
+          atOnce.decrementAndGet();
+          done.countDown();
+        });
+      }
+      assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(done.getCount()).isEqualTo(3); // the third waits
+
+      release.countDown();
+
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(most).hasValue(2);
     } finally {
       executor.shutdown();
     }
