@@ -57,6 +57,14 @@ final class TrampolineExecutor {
         throw new RejectedExecutionException("the transport is closed");
       }
       queue.enqueue(task);
+      // The check execute() makes after queueing: meanwhile the last worker may have timed out,
+      // or the pool shut down, and nobody would take the task.
+      if ((executor.isShutdown() || executor.getPoolSize() == 0) && queue.remove(task)) {
+        if (executor.isShutdown()) {
+          throw new RejectedExecutionException("the transport is closed");
+        }
+        executor.execute(task); // no worker left, so below the limit: this starts one
+      }
     });
   }
 
@@ -160,20 +168,12 @@ final class TrampolineExecutor {
       super.offer(task);
     }
 
+    /** How every worker waits: with no core threads, the pool never calls {@code take()}. */
     @Override
     public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
       Runnable r = spin();
       if (r == null && (r = super.poll()) == null) {
         r = yieldIfWoken(super.poll(timeout, unit));
-      }
-      return r;
-    }
-
-    @Override
-    public Runnable take() throws InterruptedException {
-      Runnable r = spin();
-      if (r == null && (r = super.poll()) == null) {
-        r = yieldIfWoken(super.take());
       }
       return r;
     }
