@@ -71,7 +71,9 @@ final class TrampolineExecutor {
   /**
    * Runs {@code task} on the spinning idle worker if there is one (at once, even when submitted
    * from a worker: the submitter can go on with its own work meanwhile), else after the current
-   * task on this worker thread, else on the pool.
+   * task on this worker thread (if it is one of this executor's), else on the pool. A
+   * {@linkplain #submitPreparer preparer}'s first task goes after the preparer, before any of
+   * these.
    */
   void submit(Runnable task) {
     Trampoline here = LOCAL.get();
