@@ -105,19 +105,17 @@ class SendStartsAttemptsTest {
 
   @Test
   void aClosedTransportThatRefusesTheTaskHasTheAttemptRunOnTheSendersThread() {
-    ManualTransport transport = new ManualTransport();
-    transport.failure = new RejectedExecutionException("this transport is closed");
-
-    var handle = start(transport, 1).send(Event.of("order.created", Map.of("n", 1)));
-
-    assertThat(senders).containsExactly(Thread.currentThread());
-    assertThat(handle.outcomes().join()).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
+    assertTheAttemptRunsOnTheSendersThreadWhenExecuteThrows(new RejectedExecutionException("this transport is closed"));
   }
 
   @Test
   void aTransportFailingToTakeTheTaskForAnyReasonHasTheAttemptRunOnTheSendersThread() {
+    assertTheAttemptRunsOnTheSendersThreadWhenExecuteThrows(new IllegalStateException("a transport bug"));
+  }
+
+  private void assertTheAttemptRunsOnTheSendersThreadWhenExecuteThrows(RuntimeException failure) {
     ManualTransport transport = new ManualTransport();
-    transport.failure = new IllegalStateException("a transport bug");
+    transport.failure = failure;
 
     var handle = start(transport, 1).send(Event.of("order.created", Map.of("n", 1)));
 
@@ -126,7 +124,7 @@ class SendStartsAttemptsTest {
   }
 
   @Test
-  void aTransportThatRunsTheTaskAndThenThrowsHasTheAttemptMadeOnceAndSendSucceed() {
+  void aTransportThatRunsTheTaskAndThenThrowsHasTheAttemptMadeOnceAndSendSucceeds() {
     ManualTransport transport = new ManualTransport();
     transport.runInlineThenFail = true;
 
