@@ -48,34 +48,32 @@ JAVA="java -Xms1g -Xmx4g -cp $CP"
 RESULTS=$OUT/results.txt
 : > "$RESULTS"
 : > "$OUT/stderr.log"
-# A JVM that fails is reported and the run goes on; its stderr is kept in stderr.log.
+# A program that fails is reported and the run goes on; its stderr is kept in stderr.log.
 run() {
   echo "== $*" >>"$OUT/stderr.log"
-  if ! timeout 180 $JAVA "$@" 2>>"$OUT/stderr.log" | grep '^RESULT' | tee -a "$RESULTS"; then
+  if ! timeout 300 $JAVA "$@" 2>>"$OUT/stderr.log" | grep '^RESULT' | tee -a "$RESULTS"; then
     echo "== failed: $* (see $OUT/stderr.log)" | tee -a "$RESULTS"
   fi
 }
-# HttpBench JVMs, both sides alike: with tiered compilation the JIT keeps compiling for 16 s and
+# The sides of one figure, each in a fresh HttpBench JVM, measured in windows taken in turn
+# (Alternate). Every JVM alike: with tiered compilation the JIT keeps compiling for 16 s and
 # more here; C2 alone settles in 7-9 s, so that the figures are measured warm within 10 minutes.
-httpbench() { run -XX:-TieredCompilation -Dround="$round" dev.hookpost.benchmarks.HttpBench "$@"; }
+sides() { run -XX:-TieredCompilation -Dround="$round" dev.hookpost.benchmarks.Alternate "$@"; }
 
 echo "== $(nproc) cores, $(java -version 2>&1 | head -1), nginx $(nginx -v 2>&1 | cut -d/ -f2)" | tee -a "$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS"
-  # enqueue() is the slower hand-written variant here (by 18-45 % in every run so far): measured
-  # in the first round only, unless ASYNC_ROUNDS=all. Report flags it if it was the faster one.
-  if [ "$round" = 1 ] || [ "${ASYNC_ROUNDS:-first}" = all ]; then variants="sync async hookpost"; else variants="sync hookpost"; fi
   for n in 1 8 32; do
-    for impl in $variants; do
-      httpbench throughput $impl $n "${URL}hook"
-    done
+    # enqueue() is the slower hand-written variant here (by 18-45 % in every run so far): measured
+    # in the first round only, unless ASYNC_ROUNDS=all. Report flags it if it was the faster one.
+    async=()
+    if [ "$round" = 1 ] || [ "${ASYNC_ROUNDS:-first}" = all ]; then async=(-- throughput async $n "${URL}hook"); fi
+    # At 8 in flight, a third side: the same endpoint with another one hanging (the isolation figure).
+    hanging=()
+    if [ "$n" = 8 ]; then hanging=(-- throughput hanging $n "${URL}hook"); fi
+    sides throughput sync $n "${URL}hook" "${async[@]}" -- throughput hookpost $n "${URL}hook" "${hanging[@]}"
   done
-  for impl in sync hookpost; do
-    httpbench fanout $impl "$URL"
-  done
-  for mode in alone hanging; do
-    httpbench isolation $mode "${URL}hook"
-  done
+  sides fanout sync "$URL" -- fanout hookpost "$URL"
 done
 run dev.hookpost.benchmarks.MemoryBench 100000
 run dev.hookpost.benchmarks.StoreBench 5000 500

@@ -9,7 +9,9 @@ import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
 import dev.hookpost.WebhookPublisher;
 import dev.hookpost.okhttp.OkHttpTransport;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -49,13 +51,13 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * One benchmark run in a fresh JVM, against a receiver on 127.0.0.1 that answers 204. Prints
+ * One side of one figure in a fresh JVM, against a receiver on 127.0.0.1 that answers 204: it
+ * warms up, then measures when {@link Alternate} asks (see {@link #serve}) and prints
  * {@code RESULT figure=... impl=... value=...} lines for {@code run.sh}.
  *
  * <pre>
- * java dev.hookpost.benchmarks.HttpBench throughput hookpost|sync|async N URL   (N = 1: latency too)
+ * java dev.hookpost.benchmarks.HttpBench throughput hookpost|sync|async|hanging N URL   (N = 1: latency too)
  * java dev.hookpost.benchmarks.HttpBench fanout hookpost|sync URL
- * java dev.hookpost.benchmarks.HttpBench isolation alone|hanging URL
  * </pre>
  */
 public final class HttpBench {
@@ -66,23 +68,16 @@ public final class HttpBench {
   static final int WARMUP = Integer.getInteger("warmup", 30_000);
   /** The longest warm-up, in seconds, even if the JIT is still compiling then. */
   static final double WARMUP_MAX_SECONDS = Double.parseDouble(System.getProperty("warmupMaxSeconds", "12"));
-  /** How long a throughput figure is measured, in seconds, once warm. */
-  static final double MEASURE_SECONDS = Double.parseDouble(System.getProperty("measureSeconds", "2"));
-  /** Requests of one latency figure (half of them are sampled). */
-  static final int MEASURE = Integer.getInteger("measure", 40_000);
   /** Requests per warm-up or measuring step. */
   static final int CHUNK = 5_000;
 
   private HttpBench() {}
 
   public static void main(String[] args) throws Exception {
-    String figure = args[0];
-    String impl = args[1];
-    switch (figure) {
-      case "throughput" -> throughput(impl, Integer.parseInt(args[2]), args[3]);
-      case "fanout" -> fanout(impl, args[2]);
-      case "isolation" -> isolation(impl, args[2]);
-      default -> throw new IllegalArgumentException("unknown figure " + figure);
+    switch (args[0]) {
+      case "throughput" -> throughput(args[1], Integer.parseInt(args[2]), args[3]);
+      case "fanout" -> fanout(args[1], args[2]);
+      default -> throw new IllegalArgumentException("unknown figure " + args[0]);
     }
     System.exit(0);
   }
@@ -374,31 +369,123 @@ public final class HttpBench {
     return grewTicks * 10;
   }
 
-  /** Warms up (see {@link #warmUp}), then runs steps for {@link #MEASURE_SECONDS}; returns their rate. */
-  static double settledRate(String figure, String impl, Load load) throws Exception {
-    warmUp(figure, impl, load);
-    long start = System.nanoTime();
-    long done = 0;
-    do {
-      load.run(CHUNK);
-      done += CHUNK;
-    } while (System.nanoTime() - start < MEASURE_SECONDS * 1e9);
-    return done / ((System.nanoTime() - start) / 1e9);
+  // ---------- one side of a figure, measured when Alternate asks ----------
+
+  /**
+   * One side of a figure in this JVM. {@link #serve} warms it up, then measures it only when
+   * {@link Alternate} asks, in short windows taken in turn with the other sides' JVMs, so that
+   * the machine speeding up or slowing down reaches every side alike.
+   *
+   * @param figure the name of its result, e.g. {@code throughput-8}
+   * @param impl which side: {@code hookpost}, {@code sync}, {@code async}, {@code hanging}
+   * @param load requests for warming up and for {@code rate}; a fan-out side counts a fan-out as
+   *     its 1,000 requests
+   * @param latency one timed request at a time (at 1 in flight), or null
+   * @param fanOut one whole fan-out, or null
+   */
+  record Side(String figure, String impl, Load load, Sample latency, IndexedCall fanOut) {}
+
+  /**
+   * Warms {@code side} up until the JIT is quiet (see {@link #warmUp}), prints {@code READY},
+   * then answers commands from standard input, one per line, each with {@code OK} when done.
+   * {@code keep} counts what a command measured in the side's figures, {@code drop} does not.
+   * <ul>
+   *   <li>{@code rate SECONDS keep|drop}: steps of {@link #CHUNK} requests for at least that long;
+   *   <li>{@code warmlat}: warms up one request at a time (an idle sender) until the JIT is quiet again;
+   *   <li>{@code lat COUNT keep|drop}: that many requests one at a time, each timed from its
+   *       start to its 204;
+   *   <li>{@code fanout COUNT keep|drop}: that many timed fan-outs;
+   *   <li>{@code report}: prints the {@code RESULT} lines of what was kept: requests per second
+   *       over all kept windows, latency p50 and p99, the median fan-out.
+   * </ul>
+   * Returns at {@code quit} or at the end of the input.
+   */
+  static void serve(Side side) throws Exception {
+    warmUp(side.figure(), side.impl(), side.load());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    System.out.println("READY");
+    long requests = 0;
+    long requestNanos = 0;
+    long[] latencies = new long[0];
+    List<Long> fanOuts = new ArrayList<>();
+    int index = 0; // of the next timed request or fan-out: its payload
+    for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
+      String[] cmd = line.split(" ");
+      boolean keep = cmd.length > 2 && cmd[2].equals("keep");
+      switch (cmd[0]) {
+        case "rate" -> {
+          long start = System.nanoTime();
+          long done = 0;
+          do {
+            side.load().run(CHUNK);
+            done += CHUNK;
+          } while (System.nanoTime() - start < Double.parseDouble(cmd[1]) * 1e9);
+          long took = System.nanoTime() - start;
+          System.err.printf("window %s %s %s: %.1f/s%n", side.figure(), side.impl(), cmd[2], done / (took / 1e9));
+          if (keep) {
+            requests += done;
+            requestNanos += took;
+          }
+        }
+        case "warmlat" -> warmUp("latency", side.impl(), 5_000, 1_000, k -> {
+          for (int i = 0; i < k; i++) {
+            side.latency().nanos(i);
+          }
+          return k;
+        });
+        case "lat" -> {
+          long[] batch = new long[Integer.parseInt(cmd[1])];
+          for (int i = 0; i < batch.length; i++) {
+            batch[i] = side.latency().nanos(index++);
+          }
+          if (keep) {
+            int had = latencies.length;
+            latencies = Arrays.copyOf(latencies, had + batch.length);
+            System.arraycopy(batch, 0, latencies, had, batch.length);
+          }
+        }
+        case "fanout" -> {
+          for (int i = Integer.parseInt(cmd[1]); i > 0; i--) {
+            long start = System.nanoTime();
+            side.fanOut().run(index++);
+            if (keep) {
+              fanOuts.add(System.nanoTime() - start);
+            }
+          }
+        }
+        case "report" -> {
+          if (requests > 0) {
+            result(side.figure(), side.impl(), String.format("%.1f", requests / (requestNanos / 1e9)));
+          }
+          if (latencies.length > 0) {
+            Arrays.sort(latencies);
+            result("latency-p50", side.impl(), String.format("%.1f", latencies[latencies.length / 2] / 1000.0));
+            result("latency-p99", side.impl(), String.format("%.1f", latencies[(int) (latencies.length * 0.99)] / 1000.0));
+          }
+          if (!fanOuts.isEmpty()) {
+            fanOuts.sort(null);
+            result(side.figure(), side.impl(), String.format("%.1f", fanOuts.get(fanOuts.size() / 2) / 1e6));
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown command: " + line);
+      }
+      System.out.println("OK");
+      System.out.flush();
+    }
   }
 
   /**
-   * Delivered/s at {@code n} in flight. At 1 in flight the same warm JVM then measures latency
-   * from {@code send} (or from building the request) to the 204, one request at a time.
+   * Delivered/s at {@code n} in flight; at 1 in flight also the latency from {@code send} (or
+   * from building the request) to the 204, one request at a time.
    */
   static void throughput(String impl, int n, String url) throws Exception {
     String figure = "throughput-" + n;
-    double rate;
     switch (impl) {
       case "hookpost" -> {
         // The 204 is in when the attempt's listener hears it, on the thread that read it; waking the
         // sender's thread afterwards is not part of "send to 204" (the baseline reads it in place).
         AtomicLong answered = new AtomicLong();
-        WebhookPublisher.Builder b = publisherBuilder(List.of(sub(url, "bench")), n);
+        WebhookPublisher.Builder b = publisherBuilder(List.of(healthy(url)), n);
         if (n == 1) {
           b.listener(new dev.hookpost.DeliveryListener() {
             @Override
@@ -408,61 +495,63 @@ public final class HttpBench {
           });
         }
         try (WebhookPublisher p = b.build()) {
-          rate = settledRate(figure, impl, k -> hookpost(p, n, k));
-          if (n == 1) {
-            latency(impl, i -> {
-              long t0 = System.nanoTime();
-              p.send(Event.of("order.created", Payloads.oneKib(i))).outcomes().get(10, TimeUnit.SECONDS);
-              return answered.get() - t0;
-            });
-          }
+          serve(new Side(figure, impl, k -> hookpost(p, n, k), n > 1 ? null : i -> {
+            long t0 = System.nanoTime();
+            p.send(Event.of("order.created", Payloads.oneKib(i))).outcomes().get(10, TimeUnit.SECONDS);
+            return answered.get() - t0;
+          }, null));
         }
       }
+      case "hanging" -> hanging(n, url);
       case "sync" -> {
         OkHttpClient c = baselineClient(Math.max(5, n));
-        rate = settledRate(figure, impl, k -> baselineSync(c, url, n, k));
-        if (n == 1) {
-          latency(impl, i -> {
-            long t0 = System.nanoTime();
-            baselineCall(c, url, i);
-            return System.nanoTime() - t0;
-          });
-        }
+        serve(new Side(figure, impl, k -> baselineSync(c, url, n, k), n > 1 ? null : i -> {
+          long t0 = System.nanoTime();
+          baselineCall(c, url, i);
+          return System.nanoTime() - t0;
+        }, null));
       }
       case "async" -> {
         OkHttpClient c = baselineClient(Math.max(5, n));
-        rate = settledRate(figure, impl, k -> baselineAsync(c, url, n, k));
+        serve(new Side(figure, impl, k -> baselineAsync(c, url, n, k), null, null));
       }
-      default -> throw new IllegalArgumentException(impl);
+      default -> throw new IllegalArgumentException("unknown side " + impl);
     }
-    result(figure, impl, String.format("%.1f", rate));
   }
 
-  /** One latency sample: nanoseconds from the start of request {@code i} to its 204. */
+  /** One timed request: nanoseconds from the start of request {@code i} to its 204. */
   @FunctionalInterface
   interface Sample {
     long nanos(int i) throws Exception;
   }
 
+  /** The endpoint the throughput and isolation figures deliver to, subscribed to the events they send. */
+  static Subscription healthy(String url) {
+    return sub(url, "bench").toBuilder().eventTypes("order.*").build();
+  }
+
   /**
-   * Takes {@link #MEASURE} / 2 samples one after another, and reports their p50 and p99. First
-   * warms up this path (one request at a time, an idle sender) until the JIT is quiet again.
+   * The isolation figure's side: Hookpost at {@code n} in flight to the same healthy endpoint as
+   * {@code throughput hookpost n}, while another endpoint accepts connections and never answers
+   * (1,000 deliveries queued to it first). Its rate is compared with that JVM's, the same
+   * endpoint alone, measured in alternating windows. The transport's longer timeouts keep the
+   * hanging endpoint's slots taken for the whole run; they do not touch the healthy requests.
    */
-  static void latency(String impl, Sample sample) throws Exception {
-    warmUp("latency", impl, 5_000, 1_000, k -> {
-      for (int i = 0; i < k; i++) {
-        sample.nanos(i);
+  static void hanging(int n, String url) throws Exception {
+    try (ServerSocket blackHole = new ServerSocket(0, 1000, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Subscription hanging = Subscription.builder().id("hanging")
+          .endpoint("http://127.0.0.1:" + blackHole.getLocalPort() + "/").secret(SECRET).eventTypes("slow.*").build();
+      WebhookPublisher.Builder b = publisherBuilder(List.of(healthy(url), hanging), n)
+          .transport(transport(OkHttpTransport.builder().readTimeout(Duration.ofSeconds(30))
+              .callTimeout(Duration.ofSeconds(60))))
+          .shutdownTimeout(Duration.ZERO);
+      try (WebhookPublisher p = b.build()) {
+        for (int i = 0; i < 1000; i++) { // more than its n slots: the rest wait in its own queue
+          p.send(Event.of("slow.thing", Payloads.oneKib(i)));
+        }
+        serve(new Side("isolation", "hanging", k -> hookpost(p, n, k), null, null));
       }
-      return k;
-    });
-    int samples = MEASURE / 2;
-    long[] lat = new long[samples];
-    for (int i = 0; i < samples; i++) {
-      lat[i] = sample.nanos(i);
     }
-    Arrays.sort(lat);
-    result("latency-p50", impl, String.format("%.1f", lat[samples / 2] / 1000.0));
-    result("latency-p99", impl, String.format("%.1f", lat[(int) (samples * 0.99)] / 1000.0));
   }
 
   /** One event to 1,000 subscriptions on one receiver; time until every delivery is done. */
@@ -474,42 +563,33 @@ public final class HttpBench {
         list.add(sub(url + "s/" + i, "s" + i));
       }
       try (WebhookPublisher p = publisher(list, 8)) {
-        fanoutRounds(impl, subs, r -> {
+        serve(fanOutSide(impl, subs, r -> {
           List<DeliveryOutcome> out = p.send(Event.of("order.created", Payloads.oneKib(r))).outcomes()
               .get(60, TimeUnit.SECONDS);
           if (out.size() != subs || !out.stream().allMatch(o -> o instanceof DeliveryOutcome.Delivered)) {
             throw new IllegalStateException("not all delivered");
           }
-        });
+        }));
       }
     } else {
       OkHttpClient c = baselineClient(64);
       ExecutorService pool = Executors.newFixedThreadPool(64);
       try {
-        fanoutRounds(impl, subs, r -> fanoutBaseline(c, pool, url, subs));
+        serve(fanOutSide(impl, subs, r -> fanoutBaseline(c, pool, url, subs)));
       } finally {
         pool.shutdown();
       }
     }
   }
 
-  /** Warms up with whole fan-outs until the JIT is quiet, then reports the median of 15 timed ones. */
-  static void fanoutRounds(String impl, int subs, IndexedCall fanOut) throws Exception {
-    int[] round = {0};
-    warmUp("fanout", impl, CHUNK, CHUNK, k -> {
+  /** A fan-out side: it warms up with whole fan-outs, each counted as its {@code subs} requests. */
+  static Side fanOutSide(String impl, int subs, IndexedCall fanOut) {
+    return new Side("fanout-1000-ms", impl, k -> {
       for (int i = 0; i < k / subs; i++) {
-        fanOut.run(round[0]++);
+        fanOut.run(i);
       }
       return k;
-    });
-    List<Long> times = new ArrayList<>();
-    for (int i = 0; i < 15; i++) {
-      long t0 = System.nanoTime();
-      fanOut.run(round[0]++);
-      times.add(System.nanoTime() - t0);
-    }
-    times.sort(null);
-    result("fanout-1000-ms", impl, String.format("%.1f", times.get(times.size() / 2) / 1e6));
+    }, null, fanOut);
   }
 
   /** The hand-written fan-out: a pool of 64 threads over the 1,000 endpoints, each request serialized and signed. */
@@ -524,33 +604,6 @@ public final class HttpBench {
     }
     for (Future<?> call : calls) {
       call.get();
-    }
-  }
-
-  /** A healthy endpoint's rate alone, or while another endpoint accepts connections and never answers. */
-  static void isolation(String mode, String url) throws Exception {
-    try (ServerSocket blackHole = new ServerSocket(0, 1000, java.net.InetAddress.getByName("127.0.0.1"))) {
-      List<Subscription> subs = new ArrayList<>(List.of(sub(url, "healthy").toBuilder().eventTypes("order.*").build()));
-      if (mode.equals("hanging")) {
-        subs.add(Subscription.builder().id("hanging").endpoint("http://127.0.0.1:" + blackHole.getLocalPort() + "/")
-            .secret(SECRET).eventTypes("slow.*").build());
-      }
-      WebhookPublisher.Builder b = WebhookPublisher.builder()
-          .transport(transport(OkHttpTransport.builder().readTimeout(Duration.ofSeconds(30))
-              .callTimeout(Duration.ofSeconds(60))))
-          .retryPolicy(RetryPolicy.none()).maxConcurrencyPerEndpoint(8).maxPendingDeliveries(1_000_000)
-          .shutdownTimeout(Duration.ZERO);
-      subs.forEach(b::subscription);
-      try (WebhookPublisher p = b.build()) {
-        if (mode.equals("hanging")) {
-          for (int i = 0; i < 1000; i++) { // more than its 8 slots: the rest wait in its own queue
-            p.send(Event.of("slow.thing", Payloads.oneKib(i)));
-          }
-        }
-        // its 8 slots, as in the throughput figure at 8
-        double rate = settledRate("isolation", mode, k -> hookpost(p, 8, k));
-        result("isolation", mode, String.format("%.1f", rate));
-      }
     }
   }
 }

@@ -1,0 +1,158 @@
+package dev.hookpost.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Measures the sides of one figure, each in its own fresh JVM ({@link HttpBench}), in short
+ * windows taken in turn: A B B A A B B A ... (with three sides, A B C C B A ...). On this shared
+ * machine a JVM's rate wanders by ±30 % over seconds; measured one after the other, the sides of
+ * a figure would meet different machines, and their ratio would mostly say which side ran in the
+ * better seconds. Taken in turn, every side meets the same drift, and the turn order, reversed
+ * each time, does not favour the side that goes first.
+ *
+ * <p>The sides warm up one after the other (never two at once), then:
+ * <ul>
+ *   <li>throughput and isolation: one untimed {@code rate} window each, then
+ *       {@value #WINDOWS} timed windows of at least {@value #WINDOW_SECONDS} s each;
+ *   <li>at 1 in flight, then latency: a warm-up of that path each, an untimed batch each, then
+ *       {@value #LATENCY_BATCHES} timed batches of {@value #LATENCY_BATCH} requests each;
+ *   <li>fan-out: one untimed fan-out each, then {@value #FAN_OUT_BATCHES} batches of
+ *       {@value #FAN_OUT_BATCH} timed fan-outs each.
+ * </ul>
+ * The child JVMs get this JVM's own options (heap, JIT, {@code -Dround=N}) and class path. A
+ * side that fails is reported on standard error and left out; the others go on, and this JVM
+ * then exits with status 1.
+ *
+ * <pre>
+ * java -XX:-TieredCompilation -Dround=1 -cp ... dev.hookpost.benchmarks.Alternate \
+ *     throughput sync 8 URL -- throughput hookpost 8 URL -- throughput hanging 8 URL
+ * </pre>
+ */
+public final class Alternate {
+  static final int WINDOWS = 6;
+  static final String WINDOW_SECONDS = "0.5";
+  static final int LATENCY_BATCHES = 5;
+  static final int LATENCY_BATCH = 4_000;
+  static final int FAN_OUT_BATCHES = 3;
+  static final int FAN_OUT_BATCH = 5;
+
+  private Alternate() {}
+
+  public static void main(String[] args) throws Exception {
+    List<List<String>> sides = new ArrayList<>();
+    sides.add(new ArrayList<>());
+    for (String a : args) {
+      if (a.equals("--")) {
+        sides.add(new ArrayList<>());
+      } else {
+        sides.get(sides.size() - 1).add(a);
+      }
+    }
+    String figure = sides.get(0).get(0);
+    List<Child> children = new ArrayList<>();
+    try {
+      for (List<String> side : sides) {
+        Child c = new Child(side);
+        children.add(c);
+        c.command(null); // until READY: its warm-up
+      }
+      if (figure.equals("fanout")) {
+        inTurn(children, "fanout 1 drop", 1);
+        inTurn(children, "fanout " + FAN_OUT_BATCH + " keep", FAN_OUT_BATCHES);
+      } else {
+        inTurn(children, "rate " + WINDOW_SECONDS + " drop", 1);
+        inTurn(children, "rate " + WINDOW_SECONDS + " keep", WINDOWS);
+        if (sides.get(0).get(2).equals("1")) {
+          for (Child c : children) {
+            c.command("warmlat");
+          }
+          inTurn(children, "lat 1000 drop", 1);
+          inTurn(children, "lat " + LATENCY_BATCH + " keep", LATENCY_BATCHES);
+        }
+      }
+      for (Child c : children) {
+        c.command("report");
+      }
+    } finally {
+      for (Child c : children) {
+        c.stop();
+      }
+    }
+    System.exit(children.stream().anyMatch(c -> c.failed) ? 1 : 0);
+  }
+
+  /** Sends {@code command} to every side {@code times} times, in turn, the order reversed each time. */
+  static void inTurn(List<Child> children, String command, int times) {
+    for (int t = 0; t < times; t++) {
+      for (int i = 0; i < children.size(); i++) {
+        children.get(t % 2 == 0 ? i : children.size() - 1 - i).command(command);
+      }
+    }
+  }
+
+  /** One side's JVM: commands on its standard input; its RESULT lines are passed on. */
+  static final class Child {
+    final List<String> args;
+    final Process process;
+    final PrintWriter in;
+    final BufferedReader out;
+    boolean failed;
+
+    Child(List<String> args) throws IOException {
+      this.args = args;
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HttpBench.class.getName()));
+      cmd.addAll(args);
+      process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+      out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends {@code command} (null: none, for the warm-up) and passes the side's RESULT lines on
+     * until it answers OK (READY after its warm-up). A side that ends or fails instead is marked
+     * failed and asked nothing more.
+     */
+    void command(String command) {
+      if (failed) {
+        return;
+      }
+      try {
+        if (command != null) {
+          in.println(command);
+        }
+        String done = command == null ? "READY" : "OK";
+        for (String line; (line = out.readLine()) != null; ) {
+          if (line.equals(done)) {
+            return;
+          }
+          if (line.startsWith("RESULT")) {
+            System.out.println(line);
+          }
+        }
+        throw new IOException("it ended");
+      } catch (IOException e) {
+        failed = true;
+        System.err.println("== failed: " + String.join(" ", args) + " at " + (command == null ? "warm-up" : command)
+            + " (" + e.getMessage() + ")");
+        process.destroyForcibly();
+      }
+    }
+
+    void stop() throws InterruptedException {
+      in.println("quit");
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
