@@ -19,10 +19,10 @@ import java.util.List;
  *
  * <p>The sides warm up one after the other (never two at once), then:
  * <ul>
- *   <li>throughput and isolation: one untimed {@code rate} window each, then
- *       {@value #WINDOWS} timed windows of at least {@value #WINDOW_SECONDS} s each;
- *   <li>at 1 in flight, then latency: a warm-up of that path each, an untimed batch each, then
- *       {@value #LATENCY_BATCHES} timed batches of {@value #LATENCY_BATCH} requests each;
+ *   <li>throughput and isolation: one untimed step of {@link HttpBench#CHUNK} requests each,
+ *       then {@value #WINDOWS} timed windows of at least {@value #WINDOW_SECONDS} s each;
+ *   <li>at 1 in flight, then latency: a warm-up of that path each, 500 untimed requests each,
+ *       then {@value #LATENCY_BATCHES} timed batches of {@value #LATENCY_BATCH} requests each;
  *   <li>fan-out: one untimed fan-out each, then {@value #FAN_OUT_BATCHES} batches of
  *       {@value #FAN_OUT_BATCH} timed fan-outs each.
  * </ul>
@@ -36,12 +36,12 @@ import java.util.List;
  * </pre>
  */
 public final class Alternate {
-  static final int WINDOWS = 6;
-  static final String WINDOW_SECONDS = "0.5";
-  static final int LATENCY_BATCHES = 5;
-  static final int LATENCY_BATCH = 4_000;
-  static final int FAN_OUT_BATCHES = 3;
-  static final int FAN_OUT_BATCH = 5;
+  static final int WINDOWS = 4;
+  static final String WINDOW_SECONDS = "0.6";
+  static final int LATENCY_BATCHES = 4;
+  static final int LATENCY_BATCH = 5_000;
+  static final int FAN_OUT_BATCHES = 4;
+  static final int FAN_OUT_BATCH = 4;
 
   private Alternate() {}
 
@@ -67,13 +67,13 @@ public final class Alternate {
         inTurn(children, "fanout 1 drop", 1);
         inTurn(children, "fanout " + FAN_OUT_BATCH + " keep", FAN_OUT_BATCHES);
       } else {
-        inTurn(children, "rate " + WINDOW_SECONDS + " drop", 1);
+        inTurn(children, "rate 0.1 drop", 1);
         inTurn(children, "rate " + WINDOW_SECONDS + " keep", WINDOWS);
         if (sides.get(0).get(2).equals("1")) {
           for (Child c : children) {
             c.command("warmlat");
           }
-          inTurn(children, "lat 1000 drop", 1);
+          inTurn(children, "lat 500 drop", 1);
           inTurn(children, "lat " + LATENCY_BATCH + " keep", LATENCY_BATCHES);
         }
       }

@@ -391,7 +391,8 @@ public final class HttpBench {
    * {@code keep} counts what a command measured in the side's figures, {@code drop} does not.
    * <ul>
    *   <li>{@code rate SECONDS keep|drop}: steps of {@link #CHUNK} requests for at least that long;
-   *   <li>{@code warmlat}: warms up one request at a time (an idle sender) until the JIT is quiet again;
+   *   <li>{@code warmlat}: warms up one request at a time (an idle sender) until the JIT is quiet
+   *       again; nothing for a side without a latency figure, as for {@code lat};
    *   <li>{@code lat COUNT keep|drop}: that many requests one at a time, each timed from its
    *       start to its 204;
    *   <li>{@code fanout COUNT keep|drop}: that many timed fan-outs;
@@ -427,14 +428,18 @@ public final class HttpBench {
             requestNanos += took;
           }
         }
-        case "warmlat" -> warmUp("latency", side.impl(), 5_000, 1_000, k -> {
-          for (int i = 0; i < k; i++) {
-            side.latency().nanos(i);
+        case "warmlat" -> {
+          if (side.latency() != null) { // a side without one-at-a-time requests has nothing to do here
+            warmUp("latency", side.impl(), 5_000, 1_000, k -> {
+              for (int i = 0; i < k; i++) {
+                side.latency().nanos(i);
+              }
+              return k;
+            });
           }
-          return k;
-        });
+        }
         case "lat" -> {
-          long[] batch = new long[Integer.parseInt(cmd[1])];
+          long[] batch = new long[side.latency() == null ? 0 : Integer.parseInt(cmd[1])];
           for (int i = 0; i < batch.length; i++) {
             batch[i] = side.latency().nanos(index++);
           }
