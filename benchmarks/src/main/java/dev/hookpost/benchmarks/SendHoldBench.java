@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * claiming and signing of the first deliveries to a transport worker. Before each timed
  * {@code send} (untimed) the previous event's deliveries have all been answered and the
  * publisher has been idle for 0.3 ms, so idle transport workers have gone to sleep: the caller
- * pays for waking one. The trial starts with 40,000 untimed deliveries for the JIT.
+ * pays for waking one. The trial starts with 40,000 untimed deliveries for the JIT. {@code run.sh}
+ * runs it with {@code -XX:+AlwaysPreTouch}, as a JVM that has run a while has touched its heap:
+ * in a fresh one, the sends' first allocations fault pages in.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
