@@ -11,11 +11,11 @@ import java.util.List;
 
 /**
  * Measures the sides of one figure, each in its own fresh JVM ({@link HttpBench}), in short
- * windows taken in turn: A B B A A B B A ... (with three sides, A B C C B A ...). On this shared
- * machine a JVM's rate wanders by ±30 % over seconds; measured one after the other, the sides of
- * a figure would meet different machines, and their ratio would mostly say which side ran in the
- * better seconds. Taken in turn, every side meets the same drift, and the turn order, reversed
- * each time, does not favour the side that goes first.
+ * windows taken in turn: A B B A A B B A ... (with three sides, A B C B C A C A B ...). On this
+ * shared machine a JVM's rate wanders by ±30 % over seconds; measured one after the other, the
+ * sides of a figure would meet different machines, and their ratio would mostly say which side
+ * ran in the better seconds. Taken in turn, every side meets the same drift, and the turn order,
+ * rotated each time, does not favour the side that goes first.
  *
  * <p>The sides warm up one after the other (never two at once), then:
  * <ul>
@@ -37,7 +37,7 @@ import java.util.List;
  */
 public final class Alternate {
   static final int WINDOWS = 4;
-  static final String WINDOW_SECONDS = "0.6";
+  static final double WINDOW_SECONDS = 0.6;
   static final int LATENCY_BATCHES = 4;
   static final int LATENCY_BATCH = 5_000;
   static final int FAN_OUT_BATCHES = 4;
@@ -88,11 +88,15 @@ public final class Alternate {
     System.exit(children.stream().anyMatch(c -> c.failed) ? 1 : 0);
   }
 
-  /** Sends {@code command} to every side {@code times} times, in turn, the order reversed each time. */
+  /**
+   * Sends {@code command} to every side {@code times} times, in turn, the order rotated by one
+   * each time: A B, B A, A B ... with two sides; A B C, B C A, C A B ... with three, so that no
+   * side runs two windows back to back and each comes first as often as the others.
+   */
   static void inTurn(List<Child> children, String command, int times) {
     for (int t = 0; t < times; t++) {
       for (int i = 0; i < children.size(); i++) {
-        children.get(t % 2 == 0 ? i : children.size() - 1 - i).command(command);
+        children.get((i + t) % children.size()).command(command);
       }
     }
   }

@@ -73,11 +73,16 @@ public final class HttpBench {
 
   private HttpBench() {}
 
-  public static void main(String[] args) throws Exception {
-    switch (args[0]) {
-      case "throughput" -> throughput(args[1], Integer.parseInt(args[2]), args[3]);
-      case "fanout" -> fanout(args[1], args[2]);
-      default -> throw new IllegalArgumentException("unknown figure " + args[0]);
+  public static void main(String[] args) {
+    try {
+      switch (args[0]) {
+        case "throughput" -> throughput(args[1], Integer.parseInt(args[2]), args[3]);
+        case "fanout" -> fanout(args[1], args[2]);
+        default -> throw new IllegalArgumentException("unknown figure " + args[0]);
+      }
+    } catch (Throwable e) { // at once, rather than when the last pool thread times out
+      e.printStackTrace();
+      System.exit(1);
     }
     System.exit(0);
   }
@@ -378,8 +383,8 @@ public final class HttpBench {
    *
    * @param figure the name of its result, e.g. {@code throughput-8}
    * @param impl which side: {@code hookpost}, {@code sync}, {@code async}, {@code hanging}
-   * @param load requests for warming up and for {@code rate}; a fan-out side counts a fan-out as
-   *     its 1,000 requests
+   * @param load runs that many requests, for warming up and for {@code rate} (its return value
+   *     is not used); a fan-out side counts a fan-out as its 1,000 requests
    * @param latency one timed request at a time (at 1 in flight), or null
    * @param fanOut one whole fan-out, or null
    */
@@ -469,7 +474,9 @@ public final class HttpBench {
           }
           if (!fanOuts.isEmpty()) {
             fanOuts.sort(null);
-            result(side.figure(), side.impl(), String.format("%.1f", fanOuts.get(fanOuts.size() / 2) / 1e6));
+            int n = fanOuts.size();
+            double median = (fanOuts.get((n - 1) / 2) + fanOuts.get(n / 2)) / 2.0;
+            result(side.figure(), side.impl(), String.format("%.1f", median / 1e6));
           }
         }
         default -> throw new IllegalArgumentException("unknown command: " + line);
@@ -539,16 +546,16 @@ public final class HttpBench {
    * The isolation figure's side: Hookpost at {@code n} in flight to the same healthy endpoint as
    * {@code throughput hookpost n}, while another endpoint accepts connections and never answers
    * (1,000 deliveries queued to it first). Its rate is compared with that JVM's, the same
-   * endpoint alone, measured in alternating windows. The transport's longer timeouts keep the
-   * hanging endpoint's slots taken for the whole run; they do not touch the healthy requests.
+   * endpoint alone, measured in alternating windows. The transport's long timeouts keep the
+   * hanging endpoint's slots taken for the JVM's whole life; they do not touch the healthy requests.
    */
   static void hanging(int n, String url) throws Exception {
     try (ServerSocket blackHole = new ServerSocket(0, 1000, java.net.InetAddress.getByName("127.0.0.1"))) {
       Subscription hanging = Subscription.builder().id("hanging")
           .endpoint("http://127.0.0.1:" + blackHole.getLocalPort() + "/").secret(SECRET).eventTypes("slow.*").build();
       WebhookPublisher.Builder b = publisherBuilder(List.of(healthy(url), hanging), n)
-          .transport(transport(OkHttpTransport.builder().readTimeout(Duration.ofSeconds(30))
-              .callTimeout(Duration.ofSeconds(60))))
+          .transport(transport(OkHttpTransport.builder().readTimeout(Duration.ofMinutes(5))
+              .callTimeout(Duration.ofMinutes(10))))
           .shutdownTimeout(Duration.ZERO);
       try (WebhookPublisher p = b.build()) {
         for (int i = 0; i < 1000; i++) { // more than its n slots: the rest wait in its own queue

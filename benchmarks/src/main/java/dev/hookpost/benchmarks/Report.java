@@ -140,8 +140,9 @@ public final class Report {
   }
 
   /**
-   * A row whose ratio is the median of the rounds' own ratios: each round runs both sides back
-   * to back, so a machine that speeds up or slows down between rounds moves both alike.
+   * A row whose ratio is the median of the rounds' own ratios: each round measures both sides in
+   * windows taken in turn ({@link Alternate}), so a machine that speeds up or slows down moves
+   * both alike.
    */
   private static void paired(List<String[]> rows, Map<String, Map<Integer, Double>> byRound, String figure,
       String hookpost, String baseline, String target, boolean atLeast, String note) {
