@@ -11,8 +11,6 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** Standard Webhooks symmetric {@code v1} signatures over {@code id.timestamp.body}. Thread-safe. */
 final class StandardWebhooksSigner implements Signer {
-  private static final byte DOT = '.';
-
   /**
    * One Mac per thread, re-keyed only when the key changes: a thread signing for one endpoint
    * after another skips the key setup, and memory does not grow with subscriptions x threads.
@@ -64,41 +62,40 @@ final class StandardWebhooksSigner implements Signer {
 
   @Override
   public String sign(String webhookId, long timestampSeconds, byte[] body) {
-    byte[] id = webhookId.getBytes(StandardCharsets.UTF_8);
-    byte[] ts = Long.toString(timestampSeconds).getBytes(StandardCharsets.US_ASCII);
+    byte[] prefix = prefix(webhookId, Long.toString(timestampSeconds));
     KeyedMac holder = MAC.get();
     if (keys.size() == 1) {
-      return "v1," + Base64.getEncoder().encodeToString(mac(holder.keyedWith(keys.get(0)), id, ts, body));
+      return "v1," + Base64.getEncoder().encodeToString(mac(holder.keyedWith(keys.get(0)), prefix, body));
     }
     StringBuilder header = new StringBuilder(keys.size() * 48);
     for (SecretKeySpec key : keys) {
       if (header.length() > 0) {
         header.append(' ');
       }
-      header.append("v1,").append(Base64.getEncoder().encodeToString(mac(holder.keyedWith(key), id, ts, body)));
+      header.append("v1,").append(Base64.getEncoder().encodeToString(mac(holder.keyedWith(key), prefix, body)));
     }
     return header.toString();
   }
 
   /** The raw HMACs of the signed content, one per secret, for constant-time comparison. */
   List<byte[]> macs(String webhookId, String timestamp, byte[] body) {
-    byte[] id = webhookId.getBytes(StandardCharsets.UTF_8);
-    byte[] ts = timestamp.getBytes(StandardCharsets.UTF_8);
+    byte[] prefix = prefix(webhookId, timestamp);
     List<byte[]> out = new ArrayList<>(keys.size());
     KeyedMac holder = MAC.get();
     for (SecretKeySpec key : keys) {
-      out.add(mac(holder.keyedWith(key), id, ts, body));
+      out.add(mac(holder.keyedWith(key), prefix, body));
     }
     return out;
   }
 
-  private static byte[] mac(Mac mac, byte[] id, byte[] ts, byte[] body) {
-    mac.update(id);
-    mac.update(DOT);
-    mac.update(ts);
-    mac.update(DOT);
-    mac.update(body);
-    return mac.doFinal();
+  /** The signed content before the body, {@code id.timestamp.}, as one array: one {@code update} instead of four. */
+  private static byte[] prefix(String webhookId, String timestamp) {
+    return (webhookId + '.' + timestamp + '.').getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] mac(Mac mac, byte[] prefix, byte[] body) {
+    mac.update(prefix);
+    return mac.doFinal(body);
   }
 
   @Override
