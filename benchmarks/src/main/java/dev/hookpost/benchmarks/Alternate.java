@@ -8,6 +8,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Measures the sides of one figure, each in its own fresh JVM ({@link HttpBench}), in short
@@ -27,8 +30,9 @@ import java.util.List;
  *       {@value #FAN_OUT_BATCH} timed fan-outs each.
  * </ul>
  * The child JVMs get this JVM's own options (heap, JIT, {@code -Dround=N}) and class path. A
- * side that fails is reported on standard error and left out; the others go on, and this JVM
- * then exits with status 1.
+ * side that fails, or does not answer a command within {@value Child#COMMAND_SECONDS} s, is
+ * reported on standard error, stopped and left out; the others go on, and this JVM then exits
+ * with status 1.
  *
  * <pre>
  * java -XX:-TieredCompilation -Dround=1 -cp ... dev.hookpost.benchmarks.Alternate \
@@ -103,10 +107,16 @@ public final class Alternate {
 
   /** One side's JVM: commands on its standard input; its RESULT lines are passed on. */
   static final class Child {
+    /** How long one command may take, warm-up included, before the side counts as hung. */
+    static final long COMMAND_SECONDS = 120;
+    /** Stands for the end of the side's output in {@link #lines}. */
+    static final String ENDED = new String("(ended)");
+
     final List<String> args;
     final Process process;
     final PrintWriter in;
-    final BufferedReader out;
+    /** The side's output lines, read on a thread of their own so that a hung side cannot hold the driver. */
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     boolean failed;
 
     Child(List<String> args) throws IOException {
@@ -118,24 +128,48 @@ public final class Alternate {
       cmd.addAll(args);
       process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-      out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      Thread reader = new Thread(() -> {
+        try (out) {
+          for (String line; (line = out.readLine()) != null; ) {
+            lines.add(line);
+          }
+        } catch (IOException ended) {
+          // the side was stopped: the same as the end of its output
+        }
+        lines.add(ENDED);
+      });
+      reader.setDaemon(true);
+      reader.start();
     }
 
     /**
      * Sends {@code command} (null: none, for the warm-up) and passes the side's RESULT lines on
-     * until it answers OK (READY after its warm-up). A side that ends or fails instead is marked
-     * failed and asked nothing more.
+     * until it answers OK (READY after its warm-up). A side that ends instead, or takes longer
+     * than {@value #COMMAND_SECONDS} s, is marked failed, stopped, and asked nothing more; the
+     * other sides go on.
      */
     void command(String command) {
       if (failed) {
         return;
       }
+      if (command != null) {
+        in.println(command);
+      }
+      String done = command == null ? "READY" : "OK";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_SECONDS);
+      String why;
       try {
-        if (command != null) {
-          in.println(command);
-        }
-        String done = command == null ? "READY" : "OK";
-        for (String line; (line = out.readLine()) != null; ) {
+        while (true) {
+          String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+          if (line == null) {
+            why = "no answer in " + COMMAND_SECONDS + " s";
+            break;
+          }
+          if (line == ENDED) {
+            why = "it ended";
+            break;
+          }
           if (line.equals(done)) {
             return;
           }
@@ -143,18 +177,19 @@ public final class Alternate {
             System.out.println(line);
           }
         }
-        throw new IOException("it ended");
-      } catch (IOException e) {
-        failed = true;
-        System.err.println("== failed: " + String.join(" ", args) + " at " + (command == null ? "warm-up" : command)
-            + " (" + e.getMessage() + ")");
-        process.destroyForcibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        why = "interrupted";
       }
+      failed = true;
+      System.err.println("== failed: " + String.join(" ", args) + " at " + (command == null ? "warm-up" : command)
+          + " (" + why + ")");
+      process.destroyForcibly();
     }
 
     void stop() throws InterruptedException {
       in.println("quit");
-      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     }
