@@ -23,11 +23,21 @@ final class StandardWebhooksSigner implements Signer {
     this.keys = keys;
   }
 
+  /**
+   * A thread's Mac, and the arrays a signature's header is built in rather than in three fresh
+   * strings and arrays.
+   */
   private static final class KeyedMac {
     final Mac mac;
     SecretKeySpec key;
+    private final byte[] base64 = new byte[44];
+    /** {@code v1,} and the digest in base64. */
+    private final byte[] header = new byte[3 + 44];
 
     KeyedMac() {
+      header[0] = 'v';
+      header[1] = '1';
+      header[2] = ',';
       try {
         mac = Mac.getInstance("HmacSHA256");
       } catch (GeneralSecurityException e) {
@@ -46,6 +56,13 @@ final class StandardWebhooksSigner implements Signer {
       }
       return mac;
     }
+
+    /** The {@code v1,} signature of the prefix and body with the mac as keyed, as a header value. */
+    String signature(Mac keyed, byte[] prefix, byte[] body) {
+      Base64.getEncoder().encode(mac(keyed, prefix, body), base64);
+      System.arraycopy(base64, 0, header, 3, base64.length);
+      return new String(header, StandardCharsets.ISO_8859_1);
+    }
   }
 
   static StandardWebhooksSigner of(String field, List<String> secrets, boolean prefixRequired) {
@@ -62,17 +79,17 @@ final class StandardWebhooksSigner implements Signer {
 
   @Override
   public String sign(String webhookId, long timestampSeconds, byte[] body) {
-    byte[] prefix = prefix(webhookId, Long.toString(timestampSeconds));
     KeyedMac holder = MAC.get();
+    byte[] prefix = prefix(webhookId, Long.toString(timestampSeconds));
     if (keys.size() == 1) {
-      return "v1," + Base64.getEncoder().encodeToString(mac(holder.keyedWith(keys.get(0)), prefix, body));
+      return holder.signature(holder.keyedWith(keys.get(0)), prefix, body);
     }
     StringBuilder header = new StringBuilder(keys.size() * 48);
     for (SecretKeySpec key : keys) {
       if (header.length() > 0) {
         header.append(' ');
       }
-      header.append("v1,").append(Base64.getEncoder().encodeToString(mac(holder.keyedWith(key), prefix, body)));
+      header.append(holder.signature(holder.keyedWith(key), prefix, body));
     }
     return header.toString();
   }

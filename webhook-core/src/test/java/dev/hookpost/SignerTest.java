@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SignerTest {
   // The Standard Webhooks reference test vector (standard-webhooks/standard-webhooks, libraries).
@@ -28,6 +30,49 @@ class SignerTest {
 
     assertThat(header.split(" ")).containsExactly(SPEC_SIGNATURE,
         Signer.standardWebhooks(other).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY));
+  }
+
+  @Test
+  void signsAnIdWithCharactersBeyondAsciiOverItsUtf8Bytes() throws Exception {
+    String id = "msg_é€😀_end";
+
+    assertThat(Signer.standardWebhooks(SPEC_SECRET).sign(id, SPEC_TIMESTAMP, SPEC_BODY))
+        .isEqualTo(reference(SPEC_SECRET, id + "." + SPEC_TIMESTAMP + ".", SPEC_BODY));
+  }
+
+  @Test
+  void signsAVeryLongIdAndThenAShortOneOnTheSameThread() throws Exception {
+    Signer signer = Signer.standardWebhooks(SPEC_SECRET);
+    String longId = "msg_" + "x".repeat(5_000);
+
+    assertThat(signer.sign(longId, SPEC_TIMESTAMP, SPEC_BODY))
+        .isEqualTo(reference(SPEC_SECRET, longId + "." + SPEC_TIMESTAMP + ".", SPEC_BODY));
+    assertThat(signer.sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY)).isEqualTo(SPEC_SIGNATURE);
+  }
+
+  @Test
+  void signsALongerIdAfterAShorterOneOnTheSameThread() throws Exception {
+    Signer signer = Signer.standardWebhooks(SPEC_SECRET);
+    String longerId = "msg_" + "y".repeat(300);
+
+    assertThat(signer.sign("m", 1, SPEC_BODY)).isEqualTo(reference(SPEC_SECRET, "m.1.", SPEC_BODY));
+    assertThat(signer.sign(longerId, SPEC_TIMESTAMP, SPEC_BODY))
+        .isEqualTo(reference(SPEC_SECRET, longerId + "." + SPEC_TIMESTAMP + ".", SPEC_BODY));
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {0, 9, 10, 999_999_999_999_999_999L, Long.MAX_VALUE, -1, Long.MIN_VALUE})
+  void signsEveryTimestampAsItsDecimalDigits(long timestamp) throws Exception {
+    assertThat(Signer.standardWebhooks(SPEC_SECRET).sign(SPEC_ID, timestamp, SPEC_BODY))
+        .isEqualTo(reference(SPEC_SECRET, SPEC_ID + "." + timestamp + ".", SPEC_BODY));
+  }
+
+  /** The v1 signature computed the plain way, with a fresh Mac. */
+  private static String reference(String secret, String prefix, byte[] body) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(Base64.getDecoder().decode(secret.substring(6)), "HmacSHA256"));
+    mac.update(prefix.getBytes(StandardCharsets.UTF_8));
+    return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
   }
 
   @Test
