@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * Reads the {@code RESULT} lines of every run and the JMH JSON files, and prints the table:
  * figure, Hookpost, baseline, ratio, target. Medians over rounds.
  *
- * <pre>java dev.hookpost.benchmarks.Report results.txt jmh-cpu.json jmh-engine.json jmh-send.json</pre>
+ * <pre>java dev.hookpost.benchmarks.Report results.txt jmh-engine.json jmh-send.json</pre>
  */
 public final class Report {
   private static final Pattern LINE =
@@ -65,6 +65,11 @@ public final class Report {
     }
     paired(rows, byRound, "fan-out to 1,000 subscriptions (ms)", "fanout-1000-ms/hookpost", "fanout-1000-ms/sync",
         "<= 1.1", false, "payload serialized once: asserted in FanOutSerializesOnceTest;");
+    for (String size : new String[] {"1024", "65536"}) {
+      paired(rows, byRound, "signatures/s, " + (size.equals("1024") ? "1 KiB" : "64 KiB") + " body",
+          "signatures-" + size + "/hookpost", "signatures-" + size + "/rawMac", ">= 0.90", true,
+          "baseline = a raw javax.crypto.Mac loop (JMH, pairs of short forks taken in turn);");
+    }
     paired(rows, byRound, "healthy endpoint delivered/s, another hanging", "isolation/hanging", "throughput-8/hookpost",
         ">= 0.90", true, "baseline = the same endpoint alone (Hookpost's 8-in-flight figure, in alternating windows);");
     double mem = median(values, "memory-bytes-per-pending-delivery/hookpost");
@@ -96,15 +101,13 @@ public final class Report {
       return;
     }
     JsonNode results = new ObjectMapper().readTree(file);
-    Map<String, Double> scores = new HashMap<>(); // SigningBench and EngineBench, by method
+    Map<String, Double> scores = new HashMap<>(); // EngineBench, by method
     for (JsonNode r : results) {
       String bench = r.get("benchmark").asText();
       String method = bench.substring(bench.lastIndexOf('.') + 1);
       JsonNode params = r.path("params");
       JsonNode metric = r.get("primaryMetric");
-      if (bench.endsWith("SigningBench." + method)) {
-        scores.put(method + "/" + params.path("size").asText(), metric.get("score").asDouble());
-      } else if (bench.contains("EngineBench")) {
+      if (bench.contains("EngineBench")) {
         scores.put("engine/" + method, metric.get("score").asDouble());
       } else if (bench.contains("HandOffBench")) {
         for (String p : new String[] {"50.0", "99.0"}) {
@@ -128,14 +131,6 @@ public final class Report {
     if (engine != null && handWritten != null) {
       rows.add(row("CPU per delivery apart from HTTP, one thread (ns)", engine, handWritten, engine / handWritten, "-",
           true, "JMH; transport answering at once; baseline = serialize, id, sign by hand"));
-    }
-    for (String size : new String[] {"1024", "65536"}) {
-      Double h = scores.get("hookpost/" + size);
-      Double b = scores.get("rawMac/" + size);
-      if (h != null && b != null) {
-        rows.add(row("signatures/s, " + (size.equals("1024") ? "1 KiB" : "64 KiB") + " body", h, b, h / b, ">= 0.90",
-            h / b >= 0.90, "baseline = a raw javax.crypto.Mac loop (JMH)"));
-      }
     }
   }
 
