@@ -264,6 +264,13 @@ public final class OkHttpTransport implements Transport {
    */
   private static String readExcerpt(ResponseBody body) {
     BufferedSource source = body.source();
+    try {
+      if (source.exhausted()) {
+        return ""; // the usual answer, a 204: no buffers to allocate
+      }
+    } catch (IOException e) {
+      return "";
+    }
     Buffer kept = new Buffer();
     long total = 0;
     Buffer scratch = new Buffer();

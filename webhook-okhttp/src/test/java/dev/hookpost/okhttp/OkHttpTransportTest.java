@@ -146,6 +146,23 @@ class OkHttpTransportTest {
   }
 
   @Test
+  void keepsTheWholeBodyOfAShortAnswerAsItsExcerpt() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(400).body("bad signature").build());
+
+    assertThat(await(transport.send(post("/hooks"))).bodyExcerpt()).isEqualTo("bad signature");
+  }
+
+  @Test
+  void givesAnAnswerWithoutABodyAnEmptyExcerpt() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(204).build());
+
+    TransportResponse r = await(transport.send(post("/hooks")));
+
+    assertThat(r.status()).isEqualTo(204);
+    assertThat(r.bodyExcerpt()).isEmpty();
+  }
+
+  @Test
   void keepsAnExcerptOfAHugeBodyAndStopsReading() throws Exception {
     server.enqueue(new MockResponse.Builder().code(500).body("x".repeat(10 * 1024 * 1024)).build());
 
