@@ -128,7 +128,41 @@ class OkHttpTransportTest {
   void hasTheDocumentedDefaultTimeouts() {
     assertThat(transport.client().connectTimeoutMillis()).isEqualTo(5_000);
     assertThat(transport.client().readTimeoutMillis()).isEqualTo(10_000);
-    assertThat(transport.client().callTimeoutMillis()).isEqualTo(15_000);
+    assertThat(transport.toString()).contains("call=15000ms");
+  }
+
+  @Test
+  void leavesOkHttpsOwnCallTimeoutOffAndKeepsTheDeadlineItself() {
+    assertThat(transport.client().callTimeoutMillis()).isZero();
+  }
+
+  @Test
+  void failsACallStillWaitingForTheAnswerAtTheCallTimeout() throws Exception {
+    transport = OkHttpTransport.builder().addressGuard(LOOPBACK).readTimeout(Duration.ofSeconds(5))
+        .callTimeout(Duration.ofMillis(500)).build();
+    server.enqueue(new MockResponse.Builder().code(204).headersDelay(3, TimeUnit.SECONDS).build());
+
+    long start = System.nanoTime();
+    Throwable failure = failureOf(transport.send(post("/hooks")));
+
+    assertThat(failure).isInstanceOf(InterruptedIOException.class)
+        .hasMessageContaining("within the call timeout of 500 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
+  }
+
+  @Test
+  void keepsTheStatusOfAnAnswerWhoseBodyTricklesPastTheCallTimeout() throws Exception {
+    transport = OkHttpTransport.builder().addressGuard(LOOPBACK).readTimeout(Duration.ofSeconds(5))
+        .callTimeout(Duration.ofMillis(500)).build();
+    server.enqueue(new MockResponse.Builder().code(503).body("x".repeat(1_000))
+        .throttleBody(10, 100, TimeUnit.MILLISECONDS).build()); // 10 s in all, never silent for 5 s
+
+    long start = System.nanoTime();
+    TransportResponse r = await(transport.send(post("/hooks")));
+
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.bodyExcerpt()).hasSizeLessThan(1_000);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
   }
 
   @Test
