@@ -53,7 +53,10 @@ import okio.BufferedSource;
  *       hand in must not use a proxy (the proxy would resolve names the guard never saw); the
  *       builder refuses one unless the guard allows private networks
  *   <li>http and https both allowed; {@link Builder#httpsOnly} refuses plain http
- *   <li>connect timeout 5 s, read timeout 10 s, write timeout 10 s, call timeout 15 s
+ *   <li>connect timeout 5 s, read timeout 10 s, write timeout 10 s, call timeout 15 s (kept by
+ *       the transport rather than OkHttp, which would wake a thread per call: one daemon thread
+ *       shared by every transport looks at the running calls every tenth of it, at most every
+ *       second, and ends when no call has run for a minute)
  *   <li>redirects never followed: a 3xx answer is a failed attempt, as the Standard Webhooks
  *       spec asks (a client you hand in is derived with {@code newBuilder()} and gets the same)
  *   <li>at most 64 KiB of a response body is read, then the rest is discarded; the first
@@ -177,32 +180,48 @@ public final class OkHttpTransport implements Transport {
     return url;
   }
 
-  /** Runs one call on a worker thread, within the call timeout, and completes its future. */
+  /**
+   * Runs one call on a worker thread, within the call timeout, and completes its future once the
+   * call is over: what the future's callbacks do on this thread is not part of the call's time.
+   */
   private void execute(Call call, CompletableFuture<TransportResponse> result) {
     if (result.isDone()) {
       return; // cancelled while it waited for a worker
     }
-    CallDeadlines.Deadline deadline = deadlines.start(call);
-    try (Response response = call.execute()) {
-      String excerpt = readExcerpt(response.body());
-      result.complete(new TransportResponse(response.code(), headers(response.headers()), excerpt));
+    TransportResponse answer = null;
+    Throwable failure;
+    CallDeadlines.Deadline deadline = null;
+    try {
+      deadline = deadlines.start(call);
+      try (Response response = call.execute()) {
+        String excerpt = readExcerpt(response.body());
+        answer = new TransportResponse(response.code(), headers(response.headers()), excerpt);
+      }
+      failure = null;
     } catch (IOException e) {
-      if (deadline.expired()) {
-        result.completeExceptionally(deadlines.timedOut(e));
-        return;
-      }
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof GuardedDns.Refused refused) {
-          result.completeExceptionally(refused.refusal);
-          return;
-        }
-      }
-      result.completeExceptionally(e);
+      failure = deadline.expired() ? deadlines.timedOut(e) : refusalOr(e);
     } catch (RuntimeException e) {
-      result.completeExceptionally(e);
+      failure = e;
     } finally {
-      deadlines.end(deadline);
+      if (deadline != null) {
+        deadlines.end(deadline);
+      }
     }
+    if (failure == null) {
+      result.complete(answer);
+    } else {
+      result.completeExceptionally(failure);
+    }
+  }
+
+  /** The address guard's refusal when OkHttp's failure carries one, else the failure itself. */
+  private static Throwable refusalOr(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof GuardedDns.Refused refused) {
+        return refused.refusal;
+      }
+    }
+    return e;
   }
 
   /**
@@ -406,11 +425,16 @@ public final class OkHttpTransport implements Transport {
     }
 
     /**
-     * Limit on a whole call, connect to last byte. Default 15 s. Checked every tenth of it (10 ms
-     * to 1 s), so a call ends at most that much later.
+     * Limit on a whole call, connect to last byte; 1 ms to {@code Integer.MAX_VALUE} ms. Default
+     * 15 s. Checked every tenth of it (10 ms to 1 s), so a call ends about that much later at most.
      */
     public Builder callTimeout(Duration timeout) {
-      this.callTimeout = positive("callTimeout", timeout);
+      if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0
+          || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException("callTimeout must be from 1 ms to " + Integer.MAX_VALUE + " ms, was "
+            + timeout);
+      }
+      this.callTimeout = timeout;
       return this;
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,44 @@ class CallDeadlinesTest {
   }
 
   @Test
+  void letsACallRunUntilItsDeadline() throws Exception {
+    Call call = call();
+    CallDeadlines.Deadline d = deadlines.start(call);
+
+    Thread.sleep(100); // half its 200 ms, five ticks
+
+    assertThat(d.expired()).isFalse();
+    assertThat(call.isCanceled()).isFalse();
+  }
+
+  @Test
+  void keepsCuttingCallsAfterAnEventListenerThrowsOnCancel() throws Exception {
+    OkHttpClient throwing = client.newBuilder().eventListener(new EventListener() {
+      @Override
+      public void canceled(Call call) {
+        throw new IllegalStateException("a listener of the application failed");
+      }
+    }).build();
+    Thread.UncaughtExceptionHandler quiet = (t, e) -> { };
+    CallDeadlines.Deadline first = deadlines.start(
+        throwing.newCall(new Request.Builder().url("http://127.0.0.1:9/").build()));
+    Thread checker = awaitThread("hookpost-call-deadlines");
+    Thread.UncaughtExceptionHandler before = checker.getUncaughtExceptionHandler();
+    checker.setUncaughtExceptionHandler(quiet);
+    try {
+      awaitTrue(first::expired, Duration.ofSeconds(5));
+
+      Call second = call();
+      CallDeadlines.Deadline d = deadlines.start(second);
+
+      awaitTrue(d::expired, Duration.ofSeconds(5));
+      assertThat(second.isCanceled()).isTrue();
+    } finally {
+      checker.setUncaughtExceptionHandler(before);
+    }
+  }
+
+  @Test
   void leavesACallThatEndedInTimeAlone() throws Exception {
     Call call = call();
     deadlines.end(deadlines.start(call));
@@ -46,7 +85,6 @@ class CallDeadlinesTest {
     Call next = call();
     CallDeadlines.Deadline d = deadlines.start(next);
 
-    assertThat(deadlines.ticking()).isTrue();
     awaitTrue(d::expired, Duration.ofSeconds(5));
     assertThat(next.isCanceled()).isTrue();
   }
@@ -63,6 +101,19 @@ class CallDeadlinesTest {
     assertThat(deadlines.timedOut(new java.io.IOException("Canceled")))
         .hasMessage("timeout: no complete answer within the call timeout of 200 ms")
         .hasCauseInstanceOf(java.io.IOException.class);
+  }
+
+  private static Thread awaitThread(String name) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().equals(name)) {
+          return t;
+        }
+      }
+      assertThat(System.nanoTime() - end).as("thread %s never started", name).isNegative();
+      Thread.sleep(5);
+    }
   }
 
   private static void awaitTrue(java.util.function.BooleanSupplier condition, Duration limit) throws Exception {
