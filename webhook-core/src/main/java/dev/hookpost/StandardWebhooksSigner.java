@@ -79,11 +79,15 @@ final class StandardWebhooksSigner implements Signer {
 
   @Override
   public String sign(String webhookId, long timestampSeconds, byte[] body) {
+    // The long goes into the concatenation as digits directly, without a String of its own.
+    byte[] prefix = (webhookId + '.' + timestampSeconds + '.').getBytes(StandardCharsets.UTF_8);
     KeyedMac holder = MAC.get();
-    byte[] prefix = prefix(webhookId, Long.toString(timestampSeconds));
-    if (keys.size() == 1) {
-      return holder.signature(holder.keyedWith(keys.get(0)), prefix, body);
-    }
+    return keys.size() == 1 ? holder.signature(holder.keyedWith(keys.get(0)), prefix, body)
+        : signRotating(holder, prefix, body);
+  }
+
+  /** The header with one signature per secret, while secrets rotate. */
+  private String signRotating(KeyedMac holder, byte[] prefix, byte[] body) {
     StringBuilder header = new StringBuilder(keys.size() * 48);
     for (SecretKeySpec key : keys) {
       if (header.length() > 0) {
@@ -105,7 +109,10 @@ final class StandardWebhooksSigner implements Signer {
     return out;
   }
 
-  /** The signed content before the body, {@code id.timestamp.}, as one array: one {@code update} instead of four. */
+  /**
+   * The signed content before the body, {@code id.timestamp.}, as one array: one {@code update}
+   * instead of four ({@link #sign} writes it with the timestamp as a number).
+   */
   private static byte[] prefix(String webhookId, String timestamp) {
     return (webhookId + '.' + timestamp + '.').getBytes(StandardCharsets.UTF_8);
   }
