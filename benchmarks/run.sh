@@ -80,7 +80,7 @@ run dev.hookpost.benchmarks.StoreBench 5000 500
 echo "== JMH"
 # Signing: short JMH forks of each side taken in turn, as pairs (one long fork per side let the
 # machine's drift between them decide the ratio).
-run dev.hookpost.benchmarks.SigningPairs 4
+run dev.hookpost.benchmarks.SigningPairs 6
 # The engine's path is longer than signing's: 1 s warm-up iterations ended mid-compilation.
 $JAVA org.openjdk.jmh.Main 'EngineBench' -f 1 -wi 3 -w 2s -i 3 -r 1s -rf json -rff "$OUT/jmh-engine.json" >/dev/null
 # Pre-touched heap: a JVM that has run a while has touched its heap; a fresh one faults pages in
