@@ -24,12 +24,51 @@ class SignerTest {
   }
 
   @Test
-  void signsWithEverySecretDuringRotation() {
+  void signsWithEverySecretDuringRotation() throws Exception {
     String other = Signer.generateSecret();
     String header = Signer.standardWebhooks(SPEC_SECRET, other).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY);
 
     assertThat(header.split(" ")).containsExactly(SPEC_SIGNATURE,
-        Signer.standardWebhooks(other).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY));
+        reference(other, SPEC_ID + "." + SPEC_TIMESTAMP + ".", SPEC_BODY));
+  }
+
+  @Test
+  void signersWithDifferentSecretsTakingTurnsOnOneThreadEachUseTheirOwn() throws Exception {
+    String other = Signer.generateSecret();
+    Signer a = Signer.standardWebhooks(SPEC_SECRET);
+    Signer b = Signer.standardWebhooks(other);
+
+    assertThat(a.sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY)).isEqualTo(SPEC_SIGNATURE);
+    assertThat(b.sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY))
+        .isEqualTo(reference(other, SPEC_ID + "." + SPEC_TIMESTAMP + ".", SPEC_BODY));
+    assertThat(a.sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY)).isEqualTo(SPEC_SIGNATURE);
+  }
+
+  @Test
+  void signsCorrectlyFromManyThreadsAtOnce() throws Exception {
+    Signer signer = Signer.standardWebhooks(SPEC_SECRET);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Boolean>> checks = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        checks.add(pool.submit(() -> {
+          for (int i = 0; i < 2_000; i++) {
+            byte[] body = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            String id = "msg_" + i;
+            if (!signer.sign(id, SPEC_TIMESTAMP + i, body)
+                .equals(reference(SPEC_SECRET, id + "." + (SPEC_TIMESTAMP + i) + ".", body))) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (java.util.concurrent.Future<Boolean> check : checks) {
+        assertThat(check.get(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
