@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -56,7 +58,7 @@ import okhttp3.Response;
  * {@code RESULT figure=... impl=... value=...} lines for {@code run.sh}.
  *
  * <pre>
- * java dev.hookpost.benchmarks.HttpBench throughput hookpost|sync|async|hanging N URL   (N = 1: latency too)
+ * java dev.hookpost.benchmarks.HttpBench throughput hookpost|sync|async|pool|hanging N URL   (N = 1: latency too)
  * java dev.hookpost.benchmarks.HttpBench fanout hookpost|sync URL
  * </pre>
  */
@@ -187,27 +189,60 @@ public final class HttpBench {
 
   /** N calls in flight with enqueue. Returns requests per second. */
   static double baselineAsync(OkHttpClient client, String url, int inFlight, int total) throws Exception {
+    return inFlight(inFlight, total, (i, finished) -> client.newCall(baselineRequest(url, i)).enqueue(new Callback() {
+      @Override
+      public void onFailure(Call call, IOException e) {
+        finished.accept(e);
+      }
+
+      @Override
+      public void onResponse(Call call, Response response) {
+        response.close();
+        finished.accept(null);
+      }
+    }));
+  }
+
+  /**
+   * The simplest hand-written sender that does not hold its caller: each request handed to a
+   * fixed pool of N threads, each thread running {@link #baselineCall}, N in flight. Not a
+   * baseline of the figures (it is never faster than the loop it wraps); it shows what handing a
+   * request to another thread costs on this machine. Returns requests per second.
+   */
+  static double baselinePool(OkHttpClient client, ExecutorService pool, String url, int inFlight, int total)
+      throws Exception {
+    return inFlight(inFlight, total, (i, finished) -> pool.execute(() -> {
+      try {
+        baselineCall(client, url, i);
+        finished.accept(null);
+      } catch (Exception e) {
+        finished.accept(e);
+      }
+    }));
+  }
+
+  /** A request started without waiting for it; it calls {@code finished} when it ends, with its failure or null. */
+  @FunctionalInterface
+  interface Started {
+    void start(int i, Consumer<Exception> finished) throws Exception;
+  }
+
+  /** Starts {@code total} requests, at most {@code inFlight} unfinished at a time, and waits for them. Returns requests per second. */
+  static double inFlight(int inFlight, int total, Started request) throws Exception {
     Semaphore room = new Semaphore(inFlight);
     CountDownLatch done = new CountDownLatch(total);
-    AtomicReference<IOException> failed = new AtomicReference<>();
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    Consumer<Exception> finished = e -> {
+      if (e != null) {
+        failed.compareAndSet(null, e);
+      }
+      room.release();
+      done.countDown();
+    };
     long start = System.nanoTime();
     for (int i = 0; i < total; i++) {
       room.acquire();
-      client.newCall(baselineRequest(url, i)).enqueue(new Callback() {
-        @Override
-        public void onFailure(Call call, IOException e) {
-          failed.compareAndSet(null, e);
-          room.release();
-          done.countDown();
-        }
-
-        @Override
-        public void onResponse(Call call, Response response) {
-          response.close();
-          room.release();
-          done.countDown();
-        }
-      });
+      request.start(i, finished);
     }
     done.await();
     if (failed.get() != null) {
@@ -382,7 +417,7 @@ public final class HttpBench {
    * the machine speeding up or slowing down reaches every side alike.
    *
    * @param figure the name of its result, e.g. {@code throughput-8}
-   * @param impl which side: {@code hookpost}, {@code sync}, {@code async}, {@code hanging}
+   * @param impl which side: {@code hookpost}, {@code sync}, {@code async}, {@code pool}, {@code hanging}
    * @param load runs that many requests, for warming up and for {@code rate} (its return value
    *     is not used); a fan-out side counts a fan-out as its 1,000 requests
    * @param latency one timed request at a time (at 1 in flight), or null
@@ -525,7 +560,44 @@ public final class HttpBench {
       }
       case "async" -> {
         OkHttpClient c = baselineClient(Math.max(5, n));
-        serve(new Side(figure, impl, k -> baselineAsync(c, url, n, k), null, null));
+        serve(new Side(figure, impl, k -> baselineAsync(c, url, n, k), n > 1 ? null : i -> {
+          long t0 = System.nanoTime();
+          CompletableFuture<Long> answered = new CompletableFuture<>();
+          c.newCall(baselineRequest(url, i)).enqueue(new Callback() {
+            @Override
+            public void onFailure(Call call, IOException e) {
+              answered.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(Call call, Response response) {
+              try (response) {
+                if (response.code() != 204) {
+                  throw new IllegalStateException("status " + response.code());
+                }
+              } catch (RuntimeException e) {
+                answered.completeExceptionally(e);
+              }
+              answered.complete(System.nanoTime());
+            }
+          });
+          return answered.get(10, TimeUnit.SECONDS) - t0;
+        }, null));
+      }
+      case "pool" -> {
+        OkHttpClient c = baselineClient(Math.max(5, n));
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+          serve(new Side(figure, impl, k -> baselinePool(c, pool, url, n, k), n > 1 ? null : i -> {
+            long t0 = System.nanoTime();
+            return pool.submit(() -> {
+              baselineCall(c, url, i);
+              return System.nanoTime();
+            }).get(10, TimeUnit.SECONDS) - t0;
+          }, null));
+        } finally {
+          pool.shutdown();
+        }
       }
       default -> throw new IllegalArgumentException("unknown side " + impl);
     }
