@@ -63,14 +63,15 @@ public final class Report {
       paired(rows, byRound, "latency send -> 204, " + p + " (us)", "latency-" + p + "/hookpost", "latency-" + p + "/sync",
           "<= 1.2", false, "one at a time;");
     }
-    // The same latency against hand-written code that does not hold its caller either (first round
-    // only): what handing a request to another thread costs here, with no Hookpost code involved.
+    // The same latency against hand-written code that does not hold its caller either (run.sh: enqueue()
+    // in its first round; the pool by the command in BENCHMARKS.md): what handing a request to another
+    // thread costs here, with no Hookpost code involved.
     for (String[] side : new String[][] {{"async", "enqueue()"}, {"pool", "a fixed thread pool running execute()"}}) {
       for (String p : new String[] {"p50", "p99"}) {
         paired(rows, byRound, "latency send -> 204, " + p + " (us), against hand-written code that does not hold the caller: "
             + side[1],
             "latency-" + p + "/hookpost", "latency-" + p + "/" + side[0], "-", false,
-            "not a target; first round only;");
+            "not a target; the rounds that measured it;");
       }
     }
     paired(rows, byRound, "fan-out to 1,000 subscriptions (ms)", "fanout-1000-ms/hookpost", "fanout-1000-ms/sync",
