@@ -197,8 +197,9 @@ public final class HttpBench {
 
       @Override
       public void onResponse(Call call, Response response) {
-        response.close();
-        finished.accept(null);
+        int code = response.code();
+        response.close(); // before the next request may start: its connection back in the pool
+        finished.accept(code == 204 ? null : new IllegalStateException("status " + code));
       }
     }));
   }
@@ -212,11 +213,14 @@ public final class HttpBench {
   static double baselinePool(OkHttpClient client, ExecutorService pool, String url, int inFlight, int total)
       throws Exception {
     return inFlight(inFlight, total, (i, finished) -> pool.execute(() -> {
+      Exception failure = new IllegalStateException("the request ended in an Error");
       try {
         baselineCall(client, url, i);
-        finished.accept(null);
+        failure = null;
       } catch (Exception e) {
-        finished.accept(e);
+        failure = e;
+      } finally {
+        finished.accept(failure);
       }
     }));
   }
@@ -573,10 +577,9 @@ public final class HttpBench {
             public void onResponse(Call call, Response response) {
               try (response) {
                 if (response.code() != 204) {
-                  throw new IllegalStateException("status " + response.code());
+                  answered.completeExceptionally(new IllegalStateException("status " + response.code()));
+                  return;
                 }
-              } catch (RuntimeException e) {
-                answered.completeExceptionally(e);
               }
               answered.complete(System.nanoTime());
             }

@@ -71,7 +71,7 @@ public final class Report {
         paired(rows, byRound, "latency send -> 204, " + p + " (us), against hand-written code that does not hold the caller: "
             + side[1],
             "latency-" + p + "/hookpost", "latency-" + p + "/" + side[0], "-", false,
-            "not a target; the rounds that measured it;");
+            "not a target; ratio = Hookpost ÷ that code;");
       }
     }
     paired(rows, byRound, "fan-out to 1,000 subscriptions (ms)", "fanout-1000-ms/hookpost", "fanout-1000-ms/sync",
@@ -158,8 +158,10 @@ public final class Report {
       return; // a figure for information that this run did not measure
     }
     Map<Integer, Double> h = new TreeMap<>(byRound.getOrDefault(hookpost, Map.of()));
-    if (!b.isEmpty()) {
-      h.keySet().retainAll(b.keySet()); // the rounds that measured both: a baseline of the first round only, say
+    if (!b.isEmpty() && !h.isEmpty()) { // both columns from the rounds that measured both sides
+      b = new TreeMap<>(b);
+      h.keySet().retainAll(b.keySet());
+      b.keySet().retainAll(h.keySet());
     }
     List<Double> ratios = ratios(h, b);
     double r = median(ratios);
