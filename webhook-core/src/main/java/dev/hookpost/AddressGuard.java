@@ -1,5 +1,6 @@
 package dev.hookpost;
 
+import dev.hookpost.spi.EndpointRefusedException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

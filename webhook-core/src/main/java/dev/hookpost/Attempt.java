@@ -1,5 +1,6 @@
 package dev.hookpost;
 
+import dev.hookpost.spi.TransportResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

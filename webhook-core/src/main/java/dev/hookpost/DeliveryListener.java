@@ -1,5 +1,7 @@
 package dev.hookpost;
 
+import dev.hookpost.spi.StoredDelivery;
+import dev.hookpost.spi.Transport;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package dev.hookpost;
 
+import dev.hookpost.spi.StoredDelivery;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,9 +44,11 @@ public sealed interface DeliveryOutcome {
 
   /**
    * Delivery stopped failing-over: the retry policy said stop, the endpoint answered 410 Gone,
-   * or the policy made the answer final.
+   * or the policy made the answer final; or, with no attempt made, the subscription already had
+   * {@code maxPendingPerSubscription} failing deliveries (a dead endpoint does not take the
+   * room of healthy ones). Either way it is a dead letter the application can requeue.
    *
-   * @param lastAttempt the attempt that failed last
+   * @param lastAttempt the attempt that failed last; null only when {@code attempts} is 0
    * @param reason why the publisher stopped, in words
    */
   record GaveUp(String eventId, Subscription subscription, int attempts, Attempt lastAttempt, String reason)
@@ -54,18 +57,20 @@ public sealed interface DeliveryOutcome {
     public GaveUp {
       Objects.requireNonNull(eventId, "eventId");
       Objects.requireNonNull(subscription, "subscription");
-      Objects.requireNonNull(lastAttempt, "lastAttempt");
+      if (lastAttempt == null && attempts != 0) {
+        throw new NullPointerException("lastAttempt is required when attempts were made");
+      }
       Objects.requireNonNull(reason, "reason");
     }
 
     /** The last HTTP status, when the endpoint answered at all. */
     public OptionalInt lastStatus() {
-      return lastAttempt.status();
+      return lastAttempt == null ? OptionalInt.empty() : lastAttempt.status();
     }
 
     /** The last error, when the last attempt got no answer. */
     public Optional<Throwable> lastError() {
-      return lastAttempt.error();
+      return lastAttempt == null ? Optional.empty() : lastAttempt.error();
     }
   }
 
@@ -81,8 +86,8 @@ public sealed interface DeliveryOutcome {
   }
 
   /**
-   * No (further) attempt was made: the subscription is disabled or was removed, or it has too
-   * many deliveries pending already.
+   * No (further) attempt was made: the subscription is disabled or was removed. Nothing else
+   * skips a delivery.
    *
    * @param attempts attempts made before it was skipped
    */

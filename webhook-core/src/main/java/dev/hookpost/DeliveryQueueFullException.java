@@ -8,7 +8,8 @@ package dev.hookpost;
 public final class DeliveryQueueFullException extends WebhookException {
   private static final long serialVersionUID = 1L;
 
-  DeliveryQueueFullException(String message) {
+  /** @param message what is full, its limit, and what to do */
+  public DeliveryQueueFullException(String message) {
     super(message);
   }
 }

@@ -106,7 +106,8 @@ public final class Subscription {
     return newEnabled == enabled ? this : toBuilder().enabled(newEnabled).build();
   }
 
-  Signer signer() {
+  /** The signer made from this subscription's secrets: what signs each of its requests. */
+  public Signer signer() {
     return signer;
   }
 
@@ -114,7 +115,7 @@ public final class Subscription {
    * The endpoint for logs: scheme, host and port only, because paths and queries of webhook URLs
    * often hold tokens (e.g. {@code hooks.slack.com/services/T000/B000/XXXX}).
    */
-  String endpointForLogs() {
+  public String endpointForLogs() {
     return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort())
         + (endpoint.getRawPath() == null || endpoint.getRawPath().length() <= 1 ? "" : "/…");
   }

@@ -16,9 +16,12 @@ public final class WebhookHeaders {
   /** One or more space-separated {@code v1,<base64>} signatures. */
   public static final String SIGNATURE = "webhook-signature";
 
-  static final String CONTENT_TYPE = "content-type";
-  static final String USER_AGENT = "user-agent";
-  static final String JSON = "application/json";
+  /** {@code content-type}; every request's is {@link #JSON}. */
+  public static final String CONTENT_TYPE = "content-type";
+  /** {@code user-agent}; every request's is {@link #USER_AGENT_VALUE}. */
+  public static final String USER_AGENT = "user-agent";
+  /** {@code application/json}, the body's media type. */
+  public static final String JSON = "application/json";
 
   /** Names an application may not set on a subscription, because the library owns them. */
   static final Set<String> RESERVED =
@@ -26,7 +29,7 @@ public final class WebhookHeaders {
           "connection", "te", "trailer", "upgrade", "expect", "keep-alive");
 
   /** The {@code user-agent} every request carries: {@code Hookpost/<version>}. */
-  static final String USER_AGENT_VALUE = "Hookpost/" + version();
+  public static final String USER_AGENT_VALUE = "Hookpost/" + version();
 
   private WebhookHeaders() {}
 

@@ -1,5 +1,11 @@
 package dev.hookpost;
 
+import dev.hookpost.internal.engine.Engine;
+import dev.hookpost.internal.engine.EngineSettings;
+import dev.hookpost.spi.DeliveryQuery;
+import dev.hookpost.spi.DeliveryStore;
+import dev.hookpost.spi.TransactionalDeliveryStore;
+import dev.hookpost.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +33,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>Thread-safe: one publisher serves the whole application.
  */
 public final class WebhookPublisher implements AutoCloseable {
-  private final DeliveryEngine engine;
+  private final Engine engine;
+  private final Deliveries deliveries;
   private final Duration shutdownTimeout;
 
-  private WebhookPublisher(DeliveryEngine engine, Duration shutdownTimeout) {
+  private WebhookPublisher(Engine engine, Duration shutdownTimeout) {
     this.engine = engine;
+    this.deliveries = new Deliveries(engine);
     this.shutdownTimeout = shutdownTimeout;
   }
 
@@ -57,28 +65,34 @@ public final class WebhookPublisher implements AutoCloseable {
    * @throws WebhookException if the publisher is closed
    */
   public SendHandle send(Event event) {
-    return engine.send(event);
+    return new SendHandle(event == null ? null : event.id(), engine.send(event, null));
   }
 
   /**
    * Enqueues {@code event} inside the application's open transaction on {@code connection}: it
    * is delivered if and only if the caller commits (the transactional outbox). Needs a
    * {@link TransactionalDeliveryStore} such as {@code JdbcDeliveryStore}; the connection must
-   * reach the store's database. The publisher finds the deliveries on its next poll after the
-   * commit; the handle completes when this publisher has finished them, and never after a
-   * rollback.
+   * reach the store's database. A publisher finds the deliveries on its next poll after the
+   * commit; the handle completes when they end, on whichever publisher ends them. After a
+   * rollback nothing was stored and the handle never completes; the publisher keeps no more
+   * than a weak reference to it, so dropping the handle leaves nothing behind, and the same
+   * event may be sent again.
    *
    * @throws IllegalStateException if the publisher's store is not transactional
    * @throws IllegalArgumentException if the event cannot be serialized or is too large
    * @throws WebhookException if the publisher is closed or the store's statements fail
    */
   public SendHandle send(Event event, java.sql.Connection connection) {
-    return engine.send(event, java.util.Objects.requireNonNull(connection, "connection"));
+    Objects.requireNonNull(connection, "connection");
+    return new SendHandle(event == null ? null : event.id(), engine.send(event, connection));
   }
 
-  /** The store deliveries wait in: inspect dead letters with {@code find}, attempts with {@code history}. */
-  public DeliveryStore deliveries() {
-    return engine.store();
+  /**
+   * The deliveries in this publisher's store: find dead letters, read attempt histories, requeue
+   * and purge. A view: claiming and recording stay the publisher's.
+   */
+  public Deliveries deliveries() {
+    return deliveries;
   }
 
   /**
@@ -88,7 +102,7 @@ public final class WebhookPublisher implements AutoCloseable {
    * @return how many were requeued
    */
   public int requeue(DeliveryQuery query) {
-    return engine.requeue(java.util.Objects.requireNonNull(query, "query"));
+    return deliveries.requeue(query);
   }
 
   /** The registry this publisher reads subscriptions from; add, remove or disable at runtime. */
@@ -102,7 +116,11 @@ public final class WebhookPublisher implements AutoCloseable {
    * flight at the deadline. Each is also reported to the listeners and completes its
    * {@link SendHandle} as {@link DeliveryOutcome.Abandoned}, so nothing is dropped silently.
    * Closes the transport and, when the publisher created it, the scheduler. Calling it again
-   * returns an empty list.
+   * returns an empty list. Never throws, whatever listeners, the registry or the store do.
+   *
+   * <p>Abandoned deliveries stay pending in the store: a durable store's next publisher (or
+   * another instance) delivers them; with the in-memory store the application keeps them from
+   * the returned list if it wants them.
    */
   public List<DeliveryOutcome.Abandoned> shutdown(Duration timeout) {
     return engine.shutdown(Objects.requireNonNull(timeout, "timeout"));
@@ -126,8 +144,8 @@ public final class WebhookPublisher implements AutoCloseable {
    *   <li>clock: the system UTC clock; scheduler: two daemon threads owned by the publisher
    *   <li>shutdown timeout for {@link #close()}: 10 s
    *   <li>per endpoint URL: at most 8 attempts in flight, no rate limit
-   *   <li>at most 100,000 pending deliveries, 10,000 per subscription; {@code send} fails fast when
-   *       full
+   *   <li>at most 100,000 pending deliveries in the default in-memory store ({@code send} fails
+   *       fast when full); 10,000 failing deliveries per subscription
    *   <li>largest serialized event: 1 MiB
    *   <li>a subscription is disabled after 5 days in which every delivery failed, or 1,000
    *       failed deliveries in a row, and at once when its endpoint answers 410 Gone
@@ -228,8 +246,12 @@ public final class WebhookPublisher implements AutoCloseable {
 
     /**
      * Bounds deliveries accepted but not yet finished (waiting, in flight, or waiting for a
-     * retry). When full, {@code send} throws {@link DeliveryQueueFullException} at once, or after
-     * waiting {@link #blockWhenFull}. Default 100,000; at least 1.
+     * retry) in the in-memory store the publisher creates when no {@link #store} is given. When
+     * full, {@code send} throws {@link DeliveryQueueFullException} at once, or after waiting
+     * {@link #blockWhenFull}. Heap used is about this many times (the event's serialized size
+     * shared by its subscriptions + ~350 bytes per delivery). A durable store is bounded by its
+     * database instead, and {@code DeliveryStore.inMemory(max)} brings its own bound. Default
+     * 100,000; at least 1.
      */
     public Builder maxPendingDeliveries(int max) {
       if (max < 1) {
@@ -240,10 +262,13 @@ public final class WebhookPublisher implements AutoCloseable {
     }
 
     /**
-     * Bounds one subscription's pending deliveries, so that an endpoint that keeps failing cannot
-     * use up the room of all the others: past it, that subscription's new deliveries end at once as
-     * {@link DeliveryOutcome.Skipped} with the reason, while other subscriptions still get the
-     * event. Default 10,000; at least 1.
+     * Bounds one subscription's failing deliveries (pending after at least one failed attempt),
+     * so that an endpoint that keeps failing cannot use up the room of all the others. Healthy
+     * deliveries waiting for the endpoint's slot never count. The number is the store's, the
+     * same for every publisher sharing it (re-read at most every {@link #pollInterval}). Past it,
+     * that subscription's new deliveries end at once as {@link DeliveryOutcome.GaveUp} with no
+     * attempt and the reason, while other subscriptions still get the event. Default 10,000; at
+     * least 1.
      */
     public Builder maxPendingPerSubscription(int max) {
       if (max < 1) {
@@ -368,12 +393,12 @@ public final class WebhookPublisher implements AutoCloseable {
         throw new IllegalArgumentException("use either .subscription(...) or .registry(registry), not both;"
             + " add the subscriptions to your registry instead");
       }
-      DeliveryEngine engine = new DeliveryEngine(transport, source, retryPolicy, List.copyOf(listeners),
+      Engine engine = new Engine(transport, source, retryPolicy, List.copyOf(listeners),
           codec == null ? EventCodec.jackson() : codec, clock, scheduler,
-          new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingDeliveries,
-              maxPendingPerSubscription, blockWhenFull,
-              maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight),
-          store == null ? DeliveryStore.inMemory() : store);
+          new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingPerSubscription, blockWhenFull,
+              maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight,
+              shutdownTimeout),
+          store == null ? DeliveryStore.inMemory(maxPendingDeliveries) : store);
       return new WebhookPublisher(engine, shutdownTimeout);
     }
   }

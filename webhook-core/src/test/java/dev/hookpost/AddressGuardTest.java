@@ -1,5 +1,6 @@
 package dev.hookpost;
 
+import dev.hookpost.spi.EndpointRefusedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

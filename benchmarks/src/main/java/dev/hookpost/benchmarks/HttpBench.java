@@ -540,7 +540,7 @@ public final class HttpBench {
         if (n == 1) {
           b.listener(new dev.hookpost.DeliveryListener() {
             @Override
-            public void onAttempt(dev.hookpost.StoredDelivery d, Subscription s, dev.hookpost.Attempt a) {
+            public void onAttempt(dev.hookpost.spi.StoredDelivery d, Subscription s, dev.hookpost.Attempt a) {
               answered.set(System.nanoTime());
             }
           });

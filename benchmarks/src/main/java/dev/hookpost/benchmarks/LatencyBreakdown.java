@@ -6,7 +6,7 @@ import dev.hookpost.DeliveryListener;
 import dev.hookpost.Event;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
-import dev.hookpost.StoredDelivery;
+import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.Subscription;
 import dev.hookpost.WebhookPublisher;
 import dev.hookpost.okhttp.OkHttpTransport;

@@ -5,7 +5,7 @@ import dev.hookpost.Attempt;
 import dev.hookpost.Event;
 import dev.hookpost.SendHandle;
 import dev.hookpost.Signer;
-import dev.hookpost.StoredDelivery;
+import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.Subscription;
 import dev.hookpost.WebhookPublisher;
 import java.lang.management.ManagementFactory;

@@ -1,12 +1,12 @@
 package dev.hookpost.benchmarks;
 
 import dev.hookpost.DeliveryOutcome;
-import dev.hookpost.DeliveryStore;
+import dev.hookpost.spi.DeliveryStore;
 import dev.hookpost.Event;
 import dev.hookpost.SendHandle;
 import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
-import dev.hookpost.TransportResponse;
+import dev.hookpost.spi.TransportResponse;
 import dev.hookpost.WebhookPublisher;
 import dev.hookpost.jdbc.JdbcDeliveryStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

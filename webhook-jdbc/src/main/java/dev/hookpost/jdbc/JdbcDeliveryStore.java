@@ -1,10 +1,12 @@
 package dev.hookpost.jdbc;
 
-import dev.hookpost.AttemptRecord;
-import dev.hookpost.DeliveryQuery;
-import dev.hookpost.DeliveryState;
-import dev.hookpost.StoredDelivery;
-import dev.hookpost.TransactionalDeliveryStore;
+import dev.hookpost.Event;
+import dev.hookpost.WebhookPublisher;
+import dev.hookpost.spi.AttemptRecord;
+import dev.hookpost.spi.DeliveryQuery;
+import dev.hookpost.spi.DeliveryState;
+import dev.hookpost.spi.StoredDelivery;
+import dev.hookpost.spi.TransactionalDeliveryStore;
 import dev.hookpost.WebhookException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * A durable {@link dev.hookpost.DeliveryStore} in a database reached through a
+ * A durable {@link dev.hookpost.spi.DeliveryStore} in a database reached through a
  * {@link DataSource}: deliveries survive a crash, several publisher instances can share them on
  * PostgreSQL, and {@link #enqueue(Connection, String, String, byte[], List, Instant)} joins the
  * application's own transaction (a transactional outbox).
@@ -398,7 +400,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     String sql = "UPDATE " + schema.deliveries + " SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL,"
         + " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ?"
         + (attempt != null ? ", attempts = ?, last_status = ?, last_error = ?" : "")
-        + " WHERE delivery_id = ? AND lease_owner = ? AND state = 'PENDING'";
+        + " WHERE delivery_id = ? AND lease_owner = ? AND " + movableTo(DeliveryState.PENDING) + " AND state = 'PENDING'";
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
     return transaction("record a retry of " + deliveryId, true, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -446,7 +448,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         + " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ?"
         + (attempt != null ? ", attempts = ?, last_status = ?" : "")
         + (setError ? ", last_error = ?" : "")
-        + " WHERE delivery_id = ? AND lease_owner = ? AND state = 'PENDING'";
+        + " WHERE delivery_id = ? AND lease_owner = ? AND " + movableTo(state);
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
     return transaction("record the end of " + deliveryId, true, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -471,6 +473,76 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         insertAttempt(c, deliveryId, attempt);
       }
       return true;
+    });
+  }
+
+  /**
+   * The SQL condition that a row may move to {@code next}, from {@link DeliveryState#sources}:
+   * the one rule of which changes are allowed, put in the {@code WHERE} clause so that a change
+   * from another state matches no row.
+   */
+  private static String movableTo(DeliveryState next) {
+    StringBuilder sb = new StringBuilder("state IN (");
+    String sep = "";
+    for (DeliveryState s : DeliveryState.sources(next)) {
+      sb.append(sep).append('\'').append(s.name()).append('\'');
+      sep = ", ";
+    }
+    return sb.append(')').toString();
+  }
+
+  // ---- what other publishers see ----
+
+  /**
+   * {@inheritDoc} Reads them in chunks of {@value #IN_LIST_CHUNK}.
+   *
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public List<StoredDelivery> lookup(Collection<String> deliveryIds) {
+    Objects.requireNonNull(deliveryIds, "deliveryIds");
+    if (deliveryIds.isEmpty()) {
+      return List.of();
+    }
+    List<String> all = new ArrayList<>(new LinkedHashSet<>(deliveryIds));
+    return read("look up deliveries", c -> {
+      List<Row> rows = new ArrayList<>();
+      for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
+        List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_CHUNK));
+        String sql = "SELECT " + COLUMNS + " FROM " + schema.deliveries + " WHERE delivery_id IN ("
+            + "?, ".repeat(chunk.size() - 1) + "?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setString(i + 1, chunk.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              rows.add(Row.of(rs));
+            }
+          }
+        }
+      }
+      return withEvents(c, rows);
+    });
+  }
+
+  /**
+   * {@inheritDoc} One {@code COUNT} over the subscription's index.
+   *
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public int countFailing(String subscriptionId) {
+    Objects.requireNonNull(subscriptionId, "subscriptionId");
+    String sql = "SELECT COUNT(*) FROM " + schema.deliveries
+        + " WHERE subscription_id = ? AND state = 'PENDING' AND attempts > 0";
+    return read("count the failing deliveries of " + subscriptionId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, subscriptionId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getInt(1) : 0;
+        }
+      }
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * A durable {@link dev.hookpost.DeliveryStore} over plain JDBC, for H2 and PostgreSQL:
+ * A durable {@link dev.hookpost.spi.DeliveryStore} over plain JDBC, for H2 and PostgreSQL:
  * {@link dev.hookpost.jdbc.JdbcDeliveryStore}. Deliveries survive a crash, several publisher
  * instances share one PostgreSQL database, and events can be enqueued inside the application's
  * own transaction (a transactional outbox).

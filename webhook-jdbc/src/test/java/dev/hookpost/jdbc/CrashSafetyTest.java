@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
-import dev.hookpost.DeliveryQuery;
-import dev.hookpost.DeliveryState;
+import dev.hookpost.spi.DeliveryQuery;
+import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.WebhookPublisher;
 import dev.hookpost.okhttp.OkHttpTransport;
 import dev.hookpost.testing.Answer;

@@ -3,11 +3,11 @@ package dev.hookpost.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hookpost.AttemptRecord;
-import dev.hookpost.DeliveryQuery;
-import dev.hookpost.DeliveryState;
-import dev.hookpost.DeliveryStore;
-import dev.hookpost.StoredDelivery;
+import dev.hookpost.spi.AttemptRecord;
+import dev.hookpost.spi.DeliveryQuery;
+import dev.hookpost.spi.DeliveryState;
+import dev.hookpost.spi.DeliveryStore;
+import dev.hookpost.spi.StoredDelivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.hookpost.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hookpost.DeliveryStore;
+import dev.hookpost.spi.DeliveryStore;
 import org.junit.jupiter.api.Test;
 
 /** The contract against the default store, so the JDBC stores are held to what it does. */

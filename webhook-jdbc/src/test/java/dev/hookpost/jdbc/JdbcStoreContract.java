@@ -3,10 +3,10 @@ package dev.hookpost.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hookpost.DeliveryQuery;
-import dev.hookpost.DeliveryState;
-import dev.hookpost.DeliveryStore;
-import dev.hookpost.StoredDelivery;
+import dev.hookpost.spi.DeliveryQuery;
+import dev.hookpost.spi.DeliveryState;
+import dev.hookpost.spi.DeliveryStore;
+import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.WebhookException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -188,7 +188,7 @@ abstract class JdbcStoreContract extends DeliveryStoreContract {
     String huge = "x".repeat(10_000) + "\0";
 
     store.finish("evt_1/shipping", "a", DeliveryState.FAILED,
-        new dev.hookpost.AttemptRecord(1, T0, Duration.ZERO, 0, huge), T0, huge);
+        new dev.hookpost.spi.AttemptRecord(1, T0, Duration.ZERO, 0, huge), T0, huge);
 
     StoredDelivery d = only(store.find(DeliveryQuery.deadLetters()));
     assertThat(d.lastError()).hasSize(Schema.MAX_ERROR_LENGTH).startsWith("xxx").endsWith("…");

@@ -2,7 +2,7 @@ package dev.hookpost.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hookpost.StoredDelivery;
+import dev.hookpost.spi.StoredDelivery;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

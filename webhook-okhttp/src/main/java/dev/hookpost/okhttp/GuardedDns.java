@@ -1,7 +1,7 @@
 package dev.hookpost.okhttp;
 
 import dev.hookpost.AddressGuard;
-import dev.hookpost.EndpointRefusedException;
+import dev.hookpost.spi.EndpointRefusedException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

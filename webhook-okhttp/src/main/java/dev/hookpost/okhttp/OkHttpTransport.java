@@ -1,10 +1,10 @@
 package dev.hookpost.okhttp;
 
 import dev.hookpost.AddressGuard;
-import dev.hookpost.EndpointRefusedException;
-import dev.hookpost.Transport;
-import dev.hookpost.TransportRequest;
-import dev.hookpost.TransportResponse;
+import dev.hookpost.spi.EndpointRefusedException;
+import dev.hookpost.spi.Transport;
+import dev.hookpost.spi.TransportRequest;
+import dev.hookpost.spi.TransportResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Proxy;

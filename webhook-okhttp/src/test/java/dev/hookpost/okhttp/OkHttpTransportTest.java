@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookpost.AddressGuard;
-import dev.hookpost.TransportRequest;
-import dev.hookpost.TransportResponse;
+import dev.hookpost.spi.TransportRequest;
+import dev.hookpost.spi.TransportResponse;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;

@@ -7,7 +7,7 @@ import dev.hookpost.Attempt;
 import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Event;
-import dev.hookpost.StoredDelivery;
+import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
 import dev.hookpost.Subscription;

@@ -1,10 +1,11 @@
 package dev.hookpost.testing;
 
+import dev.hookpost.WebhookPublisher;
 import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
-import dev.hookpost.Transport;
-import dev.hookpost.TransportRequest;
-import dev.hookpost.TransportResponse;
+import dev.hookpost.spi.Transport;
+import dev.hookpost.spi.TransportRequest;
+import dev.hookpost.spi.TransportResponse;
 import dev.hookpost.WebhookVerifier;
 import java.io.IOException;
 import java.net.SocketTimeoutException;

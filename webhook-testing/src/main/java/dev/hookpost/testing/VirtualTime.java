@@ -1,5 +1,6 @@
 package dev.hookpost.testing;
 
+import dev.hookpost.WebhookPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ package dev.hookpost.testing;
  * The entry point of Hookpost's AssertJ assertions.
  *
  * <pre>{@code
- * import static dev.hookpost.testing.WebhookAssertions.assertThat;
+ * import static dev.hookpost.testing.WebhookAssertion.assertThat;
  *
  * assertThat(receiver).receivedEvent("order.created")
  *     .hasValidSignature()

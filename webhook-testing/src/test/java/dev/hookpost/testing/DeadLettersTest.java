@@ -2,15 +2,15 @@ package dev.hookpost.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hookpost.AttemptRecord;
+import dev.hookpost.spi.AttemptRecord;
 import dev.hookpost.DeliveryOutcome;
-import dev.hookpost.DeliveryQuery;
-import dev.hookpost.DeliveryState;
+import dev.hookpost.spi.DeliveryQuery;
+import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.Event;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
 import dev.hookpost.Signer;
-import dev.hookpost.StoredDelivery;
+import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.Subscription;
 import dev.hookpost.WebhookPublisher;
 import java.time.Duration;
@@ -73,7 +73,7 @@ class DeadLettersTest {
   void aRejectedDeliveryIsADeadLetterToo() {
     publisher = WebhookPublisher.builder()
         .transport(r -> java.util.concurrent.CompletableFuture.failedFuture(
-            new dev.hookpost.EndpointRefusedException("private address")))
+            new dev.hookpost.spi.EndpointRefusedException("private address")))
         .subscription(sub("shipping")).clock(time.clock()).scheduler(time.scheduler()).build();
 
     publisher.send(Event.of("order.created", Map.of()));
@@ -131,7 +131,7 @@ class DeadLettersTest {
   }
 
   @Test
-  void reSendingAnEventThatWasAlreadyDeliveredSaysSoInsteadOfHanging() {
+  void reSendingAnEventThatAlreadyEndedTellsItsRecordedOutcomeInsteadOfHanging() {
     start(sub("shipping"));
     Event e = Event.of("order.created", Map.of());
     transport.respondWith(Answer.status(500), Answer.status(500));
@@ -140,8 +140,11 @@ class DeadLettersTest {
 
     DeliveryOutcome again = publisher.send(e).outcomes().join().get(0);
 
-    assertThat(again).isInstanceOfSatisfying(DeliveryOutcome.Skipped.class,
-        s -> assertThat(s.reason()).contains("was enqueued for this subscription before"));
+    assertThat(again).isInstanceOfSatisfying(DeliveryOutcome.GaveUp.class, g -> {
+      assertThat(g.attempts()).isEqualTo(2);
+      assertThat(g.lastStatus()).hasValue(500);
+    });
+    assertThat(transport.deliveries()).hasSize(2); // not sent again: one delivery per event id and subscription
   }
 
   @Test

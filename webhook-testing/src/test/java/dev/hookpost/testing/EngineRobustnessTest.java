@@ -9,11 +9,11 @@ import dev.hookpost.Event;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
 import dev.hookpost.Signer;
-import dev.hookpost.StoredDelivery;
+import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.Subscription;
 import dev.hookpost.SubscriptionRegistry;
-import dev.hookpost.Transport;
-import dev.hookpost.TransportResponse;
+import dev.hookpost.spi.Transport;
+import dev.hookpost.spi.TransportResponse;
 import dev.hookpost.WebhookPublisher;
 import java.time.Duration;
 import java.util.List;
@@ -161,8 +161,10 @@ class EngineRobustnessTest {
       SendHandle overflow = p.send(Event.of("a.x", 11));
       transport.defaultAnswer(Answer.ok());
 
-      assertThat(overflow.outcomes().join().get(0)).isInstanceOfSatisfying(DeliveryOutcome.Skipped.class,
-          s -> assertThat(s.reason()).contains("already has 10 deliveries pending (limit 10"));
+      assertThat(overflow.outcomes().join().get(0)).isInstanceOfSatisfying(DeliveryOutcome.GaveUp.class, g -> {
+        assertThat(g.attempts()).isZero();
+        assertThat(g.reason()).contains("already has 10 failing deliveries", "maxPendingPerSubscription 10");
+      });
       assertThat(p.send(Event.of("b.x", 1)).outcomes().join().get(0)).isInstanceOf(DeliveryOutcome.Delivered.class);
     }
   }
@@ -194,7 +196,7 @@ class EngineRobustnessTest {
     final List<CompletableFuture<TransportResponse>> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
-    public CompletableFuture<TransportResponse> send(dev.hookpost.TransportRequest request) {
+    public CompletableFuture<TransportResponse> send(dev.hookpost.spi.TransportRequest request) {
       CompletableFuture<TransportResponse> f = new CompletableFuture<>();
       answers.add(f);
       return f;
@@ -205,8 +207,8 @@ class EngineRobustnessTest {
    * Delegates to the in-memory store and runs a hook right after an enqueue (before send reads
    * its result) or after a retry is recorded (before the engine lets go of the delivery).
    */
-  static final class HookedStore implements dev.hookpost.DeliveryStore {
-    final dev.hookpost.DeliveryStore inner = dev.hookpost.DeliveryStore.inMemory();
+  static final class HookedStore implements dev.hookpost.spi.DeliveryStore {
+    final dev.hookpost.spi.DeliveryStore inner = dev.hookpost.spi.DeliveryStore.inMemory();
     Runnable afterEnqueue;
     Runnable afterRetry;
 
@@ -226,7 +228,7 @@ class EngineRobustnessTest {
     }
     @Override public Optional<java.time.Instant> nextDue() { return inner.nextDue(); }
     @Override
-    public boolean retry(String id, String o, dev.hookpost.AttemptRecord a, java.time.Instant f, java.time.Instant n) {
+    public boolean retry(String id, String o, dev.hookpost.spi.AttemptRecord a, java.time.Instant f, java.time.Instant n) {
       boolean recorded = inner.retry(id, o, a, f, n);
       Runnable hook = afterRetry;
       afterRetry = null;
@@ -235,11 +237,13 @@ class EngineRobustnessTest {
       }
       return recorded;
     }
-    @Override public boolean finish(String id, String o, dev.hookpost.DeliveryState st, dev.hookpost.AttemptRecord a,
+    @Override public boolean finish(String id, String o, dev.hookpost.spi.DeliveryState st, dev.hookpost.spi.AttemptRecord a,
         java.time.Instant f, String r) { return inner.finish(id, o, st, a, f, r); }
-    @Override public List<StoredDelivery> find(dev.hookpost.DeliveryQuery q) { return inner.find(q); }
-    @Override public List<dev.hookpost.AttemptRecord> history(String id) { return inner.history(id); }
-    @Override public int requeue(dev.hookpost.DeliveryQuery q, java.time.Instant at) { return inner.requeue(q, at); }
+    @Override public List<StoredDelivery> find(dev.hookpost.spi.DeliveryQuery q) { return inner.find(q); }
+    @Override public List<StoredDelivery> lookup(java.util.Collection<String> ids) { return inner.lookup(ids); }
+    @Override public int countFailing(String subscriptionId) { return inner.countFailing(subscriptionId); }
+    @Override public List<dev.hookpost.spi.AttemptRecord> history(String id) { return inner.history(id); }
+    @Override public int requeue(dev.hookpost.spi.DeliveryQuery q, java.time.Instant at) { return inner.requeue(q, at); }
     @Override public int purge(java.time.Instant t) { return inner.purge(t); }
     @Override public boolean durable() { return false; }
   }
@@ -262,7 +266,7 @@ class EngineRobustnessTest {
         }).build()) {
       Event e = Event.of("t", 1);
       p.send(e); // a gives up at once; b stays in flight
-      store.afterEnqueue = () -> p.requeue(dev.hookpost.DeliveryQuery.deadLetters()); // ends a while send looks
+      store.afterEnqueue = () -> p.requeue(dev.hookpost.spi.DeliveryQuery.deadLetters()); // ends a while send looks
 
       SendHandle again = p.send(e);
 

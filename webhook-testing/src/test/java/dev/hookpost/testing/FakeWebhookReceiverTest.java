@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hookpost.DeliveryOutcome;
-import dev.hookpost.EndpointRefusedException;
+import dev.hookpost.spi.EndpointRefusedException;
 import dev.hookpost.Event;
 import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
-import dev.hookpost.Transport;
-import dev.hookpost.TransportResponse;
+import dev.hookpost.spi.Transport;
+import dev.hookpost.spi.TransportResponse;
 import dev.hookpost.WebhookPublisher;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookpost.Signer;
-import dev.hookpost.TransportRequest;
+import dev.hookpost.spi.TransportRequest;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;

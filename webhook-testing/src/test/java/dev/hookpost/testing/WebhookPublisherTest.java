@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hookpost.Attempt;
 import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
-import dev.hookpost.EndpointRefusedException;
+import dev.hookpost.spi.EndpointRefusedException;
 import dev.hookpost.Event;
-import dev.hookpost.StoredDelivery;
+import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.EventCodec;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SendHandle;
@@ -312,7 +312,7 @@ class WebhookPublisherTest {
 
   @Test
   void shutdownWaitsForAttemptsInFlightAndAbandonsThoseThatMissTheDeadline() {
-    CompletableFuture<dev.hookpost.TransportResponse> never = new CompletableFuture<>();
+    CompletableFuture<dev.hookpost.spi.TransportResponse> never = new CompletableFuture<>();
     publisher = WebhookPublisher.builder().transport(request -> never).subscription(sub("/a"))
         .clock(time.clock()).scheduler(time.scheduler()).build();
     SendHandle handle = publisher.send(order());

@@ -1,4 +1,4 @@
-package dev.hookpost;
+package dev.hookpost.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.hookpost;
+package dev.hookpost.internal.engine;
 
 import java.net.URI;
 import java.util.ArrayDeque;
@@ -45,7 +45,7 @@ final class EndpointQueues {
   /** One endpoint's waiting deliveries and counters; guarded by itself. */
   static final class Queue {
     final URI endpoint;
-    final ArrayDeque<Delivery> waiting = new ArrayDeque<>(4);
+    final ArrayDeque<Claim> waiting = new ArrayDeque<>(4);
     int inFlight;
     long nextFreeNanos;
     boolean removed;
@@ -73,7 +73,7 @@ final class EndpointQueues {
    *     endpoint's backlog does not take the claim capacity healthy endpoints need, while a
    *     busy but healthy endpoint keeps its own
    */
-  boolean submit(Delivery d, long nowNanos, StartFn start, boolean crowded) {
+  boolean submit(Claim d, long nowNanos, StartFn start, boolean crowded) {
     URI endpoint = d.subscription.endpoint();
     long wait;
     while (true) {
@@ -107,12 +107,12 @@ final class EndpointQueues {
    * An attempt of {@code finished}'s endpoint ended: hand its slot to the next waiting
    * delivery, or free it (and drop the queue when it has nothing left).
    */
-  void release(Delivery finished, long nowNanos, StartFn start) {
+  void release(Claim finished, long nowNanos, StartFn start) {
     Queue q = finished.queue;
     if (q == null) {
       return;
     }
-    Delivery next;
+    Claim next;
     long wait = 0;
     synchronized (q) {
       long tick = ticker.getAsLong();
@@ -138,8 +138,8 @@ final class EndpointQueues {
   }
 
   /** Removes every waiting delivery, for shutdown; {@code sink} runs outside the queues' locks. */
-  void drainWaiting(Consumer<Delivery> sink) {
-    java.util.List<Delivery> drained = new java.util.ArrayList<>();
+  void drainWaiting(Consumer<Claim> sink) {
+    java.util.List<Claim> drained = new java.util.ArrayList<>();
     for (Queue q : queues.values()) {
       synchronized (q) {
         drained.addAll(q.waiting);
@@ -175,6 +175,6 @@ final class EndpointQueues {
   /** Starts a delivery's attempt after a wait in nanoseconds (0 = now). */
   @FunctionalInterface
   interface StartFn {
-    void start(Delivery d, long waitNanos);
+    void start(Claim d, long waitNanos);
   }
 }

@@ -1,4 +1,4 @@
-package dev.hookpost;
+package dev.hookpost.spi;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,10 +18,5 @@ public record AttemptRecord(int number, Instant startedAt, Duration duration, in
   public AttemptRecord {
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(duration, "duration");
-  }
-
-  static AttemptRecord of(Attempt a, Instant end) {
-    return new AttemptRecord(a.number(), a.startedAt(), Duration.between(a.startedAt(), end),
-        a.status().orElse(0), a.error().map(e -> a.describe().intern()).orElse(null)); // errors repeat: share
   }
 }

@@ -1,4 +1,4 @@
-package dev.hookpost;
+package dev.hookpost.internal.engine;
 
 import java.time.Duration;
 import java.time.Instant;

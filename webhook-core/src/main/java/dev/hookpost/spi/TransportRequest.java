@@ -1,4 +1,4 @@
-package dev.hookpost;
+package dev.hookpost.spi;
 
 import java.net.URI;
 import java.util.Map;

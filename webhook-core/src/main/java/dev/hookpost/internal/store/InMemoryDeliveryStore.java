@@ -1,9 +1,17 @@
-package dev.hookpost;
+package dev.hookpost.internal.store;
 
+import dev.hookpost.DeliveryQueueFullException;
+
+import dev.hookpost.spi.AttemptRecord;
+import dev.hookpost.spi.DeliveryQuery;
+import dev.hookpost.spi.DeliveryState;
+import dev.hookpost.spi.DeliveryStore;
+import dev.hookpost.spi.StoredDelivery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -15,12 +23,18 @@ import java.util.TreeSet;
 
 /**
  * Deliveries in this process's memory. Delivered and skipped deliveries are dropped when they
- * end; dead letters (failed, rejected) are kept, the newest {@link #MAX_DEAD_LETTERS}, so
- * memory stays bounded. Thread-safe: one lock, held only for map and index updates.
+ * end (a compact record of the newest {@link #MAX_RECENTLY_ENDED} stays for {@link #lookup});
+ * dead letters (failed, rejected) are kept, the newest {@link #MAX_DEAD_LETTERS}, so memory
+ * stays bounded. Pending deliveries are bounded by {@code maxPending}: {@link #enqueue} throws
+ * {@link DeliveryQueueFullException} past it. Thread-safe: one lock (this object's monitor),
+ * held only for map and index updates, and waited on by {@link #awaitRoom}.
  */
-final class InMemoryDeliveryStore implements DeliveryStore {
+public final class InMemoryDeliveryStore implements DeliveryStore {
   /** Dead letters kept for inspection and requeue; older ones are dropped first. */
   static final int MAX_DEAD_LETTERS = 10_000;
+  /** Ended deliveries remembered (without payload) after they are let go, for {@link #lookup}. */
+  static final int MAX_RECENTLY_ENDED = 10_000;
+  private static final byte[] NO_PAYLOAD = new byte[0];
   private static final int MAX_HISTORY = 20;
 
   /** A delivery's mutable state; guarded by the store's lock. */
@@ -101,17 +115,65 @@ final class InMemoryDeliveryStore implements DeliveryStore {
    */
   private boolean leasesOutOfOrder;
   private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
+  private final LinkedHashMap<DeliveryKey, StoredDelivery> recentlyEnded = new LinkedHashMap<>();
+  /** Per subscription id: pending deliveries with at least one failed attempt. */
+  private final HashMap<String, Integer> failing = new HashMap<>();
+  private final int maxPending;
+  private int roomWaiters;
   private long seq;
+
+  /**
+   * @param maxPending the most pending deliveries held at once
+   * @throws IllegalArgumentException if {@code maxPending} is below 1
+   */
+  public InMemoryDeliveryStore(int maxPending) {
+    if (maxPending < 1) {
+      throw new IllegalArgumentException("maxPending must be at least 1, was " + maxPending);
+    }
+    this.maxPending = maxPending;
+  }
+
+  private int pending() {
+    return byId.size() - deadLetters.size();
+  }
+
+  /** {@inheritDoc} Waits on this store's monitor, woken whenever a delivery ends. */
+  @Override
+  public synchronized boolean awaitRoom(int deliveries, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (pending() + deliveries > maxPending) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      roomWaiters++;
+      try {
+        wait(Math.max(1, left / 1_000_000));
+      } finally {
+        roomWaiters--;
+      }
+    }
+    return true;
+  }
 
   @Override
   public synchronized List<String> enqueue(String eventId, String eventType, byte[] payload,
       List<String> subscriptionIds, Instant dueAt) {
+    int fresh = 0;
+    for (String sub : subscriptionIds) {
+      fresh += byId.containsKey(new DeliveryKey(eventId, sub)) ? 0 : 1;
+    }
+    if (fresh > 0 && pending() + fresh > maxPending) {
+      throw new DeliveryQueueFullException("the publisher holds " + pending() + " pending deliveries (limit "
+          + maxPending + ") in its in-memory store; event " + eventId + " needs " + fresh + " more and was not accepted");
+    }
     List<String> added = new ArrayList<>(subscriptionIds.size());
     for (String sub : subscriptionIds) {
       DeliveryKey key = new DeliveryKey(eventId, sub);
       if (byId.containsKey(key)) {
         continue;
       }
+      recentlyEnded.remove(key);
       Entry e = new Entry(key, eventType, payload, dueAt, seq++);
       byId.put(key, e);
       due.add(e);
@@ -185,7 +247,12 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     if (e == null) {
       return false;
     }
+    e.state.checkMove(DeliveryState.PENDING);
+    boolean wasFailing = e.attempts > 0;
     record(e, attempt, firstAttemptAt, nextAttemptAt);
+    if (!wasFailing && e.attempts > 0) {
+      countFailing(e, 1);
+    }
     e.nextAttemptAt = nextAttemptAt;
     due.add(e);
     return true;
@@ -200,6 +267,10 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     Entry e = release(deliveryId, owner);
     if (e == null) {
       return false;
+    }
+    e.state.checkMove(state);
+    if (e.attempts > 0) {
+      countFailing(e, -1);
     }
     Instant now = attempt != null ? attempt.startedAt().plus(attempt.duration()) : e.updatedAt;
     record(e, attempt, firstAttemptAt, now);
@@ -216,8 +287,44 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       }
     } else {
       byId.remove(e.key);
+      recentlyEnded.put(e.key, new StoredDelivery(e.id(), e.key.eventId(), e.eventType, NO_PAYLOAD,
+          e.key.subscriptionId(), e.state, e.attempts, e.createdAt, e.firstAttemptAt, e.nextAttemptAt, e.lastStatus,
+          e.lastError, e.updatedAt));
+      if (recentlyEnded.size() > MAX_RECENTLY_ENDED) {
+        Iterator<StoredDelivery> oldest = recentlyEnded.values().iterator();
+        oldest.next();
+        oldest.remove();
+      }
+    }
+    if (roomWaiters > 0) {
+      notifyAll();
     }
     return true;
+  }
+
+  private void countFailing(Entry e, int delta) {
+    failing.merge(e.key.subscriptionId(), delta, (a, b) -> a + b == 0 ? null : a + b);
+  }
+
+  @Override
+  public synchronized int countFailing(String subscriptionId) {
+    return failing.getOrDefault(subscriptionId, 0);
+  }
+
+  @Override
+  public synchronized List<StoredDelivery> lookup(Collection<String> deliveryIds) {
+    List<StoredDelivery> out = new ArrayList<>(deliveryIds.size());
+    for (String id : deliveryIds) {
+      DeliveryKey key = DeliveryKey.of(id);
+      Entry e = byId.get(key);
+      StoredDelivery ended = e == null ? recentlyEnded.get(key) : null;
+      if (e != null) {
+        out.add(e.view());
+      } else if (ended != null) {
+        out.add(ended);
+      }
+    }
+    return out;
   }
 
   /** Ends {@code owner}'s lease on a delivery; null when it holds none (the change is ignored). */
@@ -285,6 +392,7 @@ final class InMemoryDeliveryStore implements DeliveryStore {
       if (n >= query.limit() || !query.matches(e.view())) {
         continue;
       }
+      e.state.checkMove(DeliveryState.PENDING);
       deadLetters.remove(e.key);
       e.history = new ArrayDeque<>(e.attempts()); // the fields that held the first attempt are reset below
       e.state = DeliveryState.PENDING;

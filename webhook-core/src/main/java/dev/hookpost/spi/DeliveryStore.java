@@ -1,7 +1,11 @@
-package dev.hookpost;
+package dev.hookpost.spi;
 
+import dev.hookpost.internal.store.InMemoryDeliveryStore;
+import dev.hookpost.DeliveryQueueFullException;
+import dev.hookpost.internal.store.InMemoryDeliveryStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +20,11 @@ import java.util.Optional;
  * a claimed delivery names the claimer ({@code owner}); a change from an owner whose lease was
  * taken over is ignored and returns false.
  *
+ * <p>The store is the one truth about a delivery: its {@link DeliveryState} changes only as
+ * {@link DeliveryState#checkMove} allows, and a change that succeeds (a method returning true)
+ * is the gate that lets exactly one publisher report the delivery's outcome. Several publishers
+ * may share one store; whatever a publisher keeps in memory is rebuilt from it.
+ *
  * <p>Implementations must be thread-safe.
  */
 public interface DeliveryStore {
@@ -26,6 +35,8 @@ public interface DeliveryStore {
    * nothing, whatever state the stored delivery is in.
    *
    * @return the subscription ids that got a new delivery (the others had one already)
+   * @throws DeliveryQueueFullException if the store bounds what it holds and is full (nothing
+   *     was stored)
    */
   List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds, Instant dueAt);
 
@@ -64,6 +75,32 @@ public interface DeliveryStore {
   /** Deliveries matching {@code query}, oldest first. */
   List<StoredDelivery> find(DeliveryQuery query);
 
+  /**
+   * The deliveries with these ids, in any state, payload included. Ids the store does not hold
+   * (never enqueued, rolled back, purged) are left out; the in-memory store also remembers
+   * recently ended deliveries (without their payload) after letting them go.
+   */
+  List<StoredDelivery> lookup(Collection<String> deliveryIds);
+
+  /**
+   * How many of {@code subscriptionId}'s deliveries are pending after at least one failed
+   * attempt: its backlog of failing deliveries, the same number for every publisher sharing the
+   * store.
+   */
+  int countFailing(String subscriptionId);
+
+  /**
+   * Waits until the store has room for {@code deliveries} more pending ones, for at most
+   * {@code timeout}. Stores without a bound of their own (a database is its own bound) return
+   * true at once, which is the default.
+   *
+   * @return whether there is room now (a concurrent enqueue may still take it)
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  default boolean awaitRoom(int deliveries, Duration timeout) throws InterruptedException {
+    return true;
+  }
+
   /** One delivery's attempts, oldest first, as far as the retention limit kept them. */
   List<AttemptRecord> history(String deliveryId);
 
@@ -86,8 +123,21 @@ public interface DeliveryStore {
   /** Whether deliveries survive the JVM (a database), rather than living in this process only. */
   boolean durable();
 
-  /** A thread-safe store in this process's memory: fast, and lost when the JVM stops. */
+  /**
+   * A thread-safe store in this process's memory: fast, and lost when the JVM stops. Holds at
+   * most 100,000 pending deliveries; see {@link #inMemory(int)}.
+   */
   static DeliveryStore inMemory() {
-    return new InMemoryDeliveryStore();
+    return inMemory(100_000);
+  }
+
+  /**
+   * A store in this process's memory that holds at most {@code maxPending} pending deliveries:
+   * past it, {@link #enqueue} throws {@link DeliveryQueueFullException}.
+   *
+   * @throws IllegalArgumentException if {@code maxPending} is below 1
+   */
+  static DeliveryStore inMemory(int maxPending) {
+    return new InMemoryDeliveryStore(maxPending);
   }
 }

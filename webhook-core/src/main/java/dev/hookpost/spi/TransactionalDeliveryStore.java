@@ -1,5 +1,8 @@
-package dev.hookpost;
+package dev.hookpost.spi;
 
+import dev.hookpost.Event;
+import dev.hookpost.WebhookException;
+import dev.hookpost.WebhookPublisher;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;

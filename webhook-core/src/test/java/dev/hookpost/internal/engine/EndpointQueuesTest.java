@@ -1,5 +1,10 @@
-package dev.hookpost;
+package dev.hookpost.internal.engine;
 
+import dev.hookpost.RetryPolicy;
+import dev.hookpost.Signer;
+import dev.hookpost.Subscription;
+import dev.hookpost.spi.DeliveryState;
+import dev.hookpost.spi.StoredDelivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -17,14 +22,14 @@ class EndpointQueuesTest {
   EndpointQueues queues = new EndpointQueues(1, 0, SHED_AFTER, 1_024, () -> tick);
   final Subscription subscription = Subscription.builder().id("s").endpoint("https://receiver.example/")
       .secret(Signer.generateSecret()).build();
-  final List<Delivery> started = new ArrayList<>();
+  final List<Claim> started = new ArrayList<>();
   int ids;
 
-  Delivery delivery() {
+  Claim delivery() {
     Instant t = Instant.EPOCH;
     StoredDelivery sd = new StoredDelivery("d" + ids, "evt_" + ids++, "order.created", new byte[0], "s",
         DeliveryState.PENDING, 0, t, null, t, 0, null, t);
-    return new Delivery(sd, subscription, RetryPolicy.none());
+    return new Claim(sd, subscription, RetryPolicy.none(), null, t);
   }
 
   boolean submit(long now) {

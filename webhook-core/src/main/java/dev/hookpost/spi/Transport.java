@@ -1,5 +1,6 @@
-package dev.hookpost;
+package dev.hookpost.spi;
 
+import dev.hookpost.WebhookPublisher;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -1,4 +1,4 @@
-package dev.hookpost;
+package dev.hookpost.spi;
 
 import java.time.Instant;
 import java.util.Objects;

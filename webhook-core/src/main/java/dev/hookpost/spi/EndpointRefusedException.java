@@ -1,4 +1,7 @@
-package dev.hookpost;
+package dev.hookpost.spi;
+
+import dev.hookpost.DeliveryOutcome;
+import dev.hookpost.WebhookException;
 
 /**
  * A transport's refusal to contact an endpoint, for example because its address is private or

@@ -1,0 +1,264 @@
+package dev.hookpost.internal.engine;
+
+import dev.hookpost.RetryPolicy;
+import dev.hookpost.Subscription;
+import dev.hookpost.SubscriptionRegistry;
+import dev.hookpost.internal.store.DeliveryKey;
+import dev.hookpost.spi.DeliveryStore;
+import dev.hookpost.spi.StoredDelivery;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Claims due deliveries from the store, in batches under a lease, and hands them to their
+ * endpoints' queues; keeps one timer for the next due time or, for a durable store, the next
+ * poll (whichever is first); at most once per poll interval lets {@link Handles#sweep} complete
+ * sends whose deliveries other publishers ended.
+ *
+ * <p>Thread-safe. One dispatch loop runs at a time ({@code requests} counts wake-ups); claims by
+ * the loop and by {@code send} take the claim lock, so the room they check is the room they
+ * fill; the wake timer is guarded by this object's monitor.
+ */
+final class Dispatcher {
+  private static final int CLAIM_BATCH = 256;
+  /** When a delivery whose endpoint is backed up is claimed again. */
+  static final Duration BACKLOG_RETRY = Duration.ofSeconds(1);
+
+  private final DeliveryStore store;
+  private final SubscriptionRegistry registry;
+  private final RetryPolicy defaultPolicy;
+  private final String owner;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final EngineSettings settings;
+  private final Lifecycle lifecycle;
+  private final Held held;
+  private final EndpointQueues queues;
+  private final Handles handles;
+  private AttemptRunner runner;
+  private Recorder recorder;
+
+  private final Object claimLock = new Object();
+  private final AtomicInteger requests = new AtomicInteger();
+  private volatile long lastSweepNanos = System.nanoTime();
+  private ScheduledFuture<?> timer; // guarded by this
+  private Instant timerAt;          // guarded by this
+
+  Dispatcher(DeliveryStore store, SubscriptionRegistry registry, RetryPolicy defaultPolicy, String owner, Clock clock,
+      ScheduledExecutorService scheduler, EngineSettings settings, Lifecycle lifecycle, Held held,
+      EndpointQueues queues, Handles handles) {
+    this.store = store;
+    this.registry = registry;
+    this.defaultPolicy = defaultPolicy;
+    this.owner = owner;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.settings = settings;
+    this.lifecycle = lifecycle;
+    this.held = held;
+    this.queues = queues;
+    this.handles = handles;
+  }
+
+  /** Wires the parts made after this one (they call back into {@link #wake}). */
+  void connect(AttemptRunner runner, Recorder recorder) {
+    this.runner = runner;
+    this.recorder = recorder;
+  }
+
+  /** Starts: at once when the store has deliveries due or is polled, else on the first wake-up. */
+  void begin() {
+    if (store.durable() || store.nextDue().isPresent()) {
+      wake();
+    }
+  }
+
+  /** Runs the dispatch loop on the scheduler, once more if it is running already. */
+  void wake() {
+    if (requests.getAndIncrement() == 0) {
+      try {
+        scheduler.execute(this::loop);
+      } catch (RejectedExecutionException e) {
+        requests.set(0); // shut down: nothing more to dispatch
+      }
+    }
+  }
+
+  private void loop() {
+    Thread.yield(); // usually woken by a thread with more to do (a send's fan-out): let it, on a shared core
+    int seen = requests.get();
+    while (true) {
+      try {
+        once();
+      } catch (Throwable e) {
+        Reporter.safely(() -> Reporter.log.error("claiming deliveries from {} failed; trying again in {}", store,
+            settings.pollInterval(), e));
+        schedule(clock.instant().plus(settings.pollInterval()));
+      }
+      if (requests.compareAndSet(seen, 0)) {
+        return;
+      }
+      seen = requests.get();
+    }
+  }
+
+  private void once() {
+    Instant now = clock.instant();
+    if (!lifecycle.enter()) {
+      return;
+    }
+    List<Claim> toStart;
+    boolean full;
+    try {
+      int[] asked = new int[1];
+      toStart = claim(now, CLAIM_BATCH, asked);
+      full = asked[0] > 0 && toStart.size() >= asked[0];
+    } finally {
+      lifecycle.exit();
+    }
+    start(toStart, runner::start); // outside the lock: attempts call listeners, which may close the publisher
+    if (full) {
+      wake(); // more may be due
+    }
+    long tick = System.nanoTime();
+    if (tick - lastSweepNanos >= settings.pollInterval().toNanos() && handles.size() > 0) {
+      lastSweepNanos = tick;
+      handles.sweep(store, this::subscription, held::holds);
+    }
+    // A store outside this process (a database) changes behind this publisher's back: poll it.
+    // One in memory changes only through the publishers using it, which wake their dispatchers.
+    Instant poll = store.durable() ? now.plus(settings.pollInterval()) : null;
+    Instant at = store.nextDue().filter(n -> poll == null || n.isBefore(poll)).orElse(poll);
+    if (!full && at != null) {
+      schedule(at);
+    }
+  }
+
+  /**
+   * Claims up to {@code limit} due deliveries, as much as the claim capacity allows. Caller is
+   * inside the lifecycle. A row this publisher holds already (its lease ran out while it was
+   * worked on) only renews the lease.
+   *
+   * @param asked set to how many were asked of the store (0 when there was no room)
+   * @return the new claims, to {@link #start}
+   */
+  List<Claim> claim(Instant now, int limit, int[] asked) {
+    synchronized (claimLock) {
+      int room = held.room();
+      asked[0] = Math.min(limit, room);
+      if (asked[0] == 0) {
+        return List.of();
+      }
+      List<StoredDelivery> batch = store.claim(now, asked[0], settings.lease(), owner);
+      List<Claim> out = new ArrayList<>(batch.size());
+      Instant leaseUntil = now.plus(settings.lease());
+      for (StoredDelivery sd : batch) {
+        Claim mine = held.get(new DeliveryKey(sd.eventId(), sd.subscriptionId()));
+        if (mine != null) {
+          mine.leaseUntil = leaseUntil;
+          continue;
+        }
+        Subscription s;
+        try {
+          s = registry.find(sd.subscriptionId()).orElse(null);
+        } catch (RuntimeException e) {
+          lookupFailed(sd, now, e);
+          continue;
+        }
+        String skip = s == null || !s.enabled() ? "subscription was " + (s == null ? "removed" : "disabled")
+            + " after " + sd.attempts() + " attempt(s)" : null;
+        Claim c = new Claim(sd, s == null ? placeholder(sd.subscriptionId()) : s,
+            s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy), skip, leaseUntil);
+        held.add(c);
+        out.add(c);
+      }
+      return out;
+    }
+  }
+
+  /** Hands new claims to their endpoints' queues, which call {@code start} for those with a free slot. */
+  void start(List<Claim> claims, EndpointQueues.StartFn start) {
+    for (Claim c : claims) {
+      if (c.skip != null) {
+        if (c.move(Claim.Phase.QUEUED, Claim.Phase.RECORDING)) {
+          recorder.skip(c);
+        }
+      } else if (!queues.submit(c, runner.nanos(), start, held.crowded())) {
+        recorder.handBack(c, Claim.Phase.QUEUED, clock.instant().plus(BACKLOG_RETRY), "its endpoint is backed up");
+      }
+    }
+  }
+
+  private void lookupFailed(StoredDelivery sd, Instant now, RuntimeException e) {
+    Reporter.safely(() -> Reporter.log.error("looking up subscription {} in {} failed; {} waits for the next poll",
+        sd.subscriptionId(), registry, sd.deliveryId(), e));
+    try {
+      store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
+      schedule(now.plus(settings.pollInterval()));
+    } catch (RuntimeException storeDown) {
+      Reporter.safely(() -> Reporter.log.warn("could not hand {} back to {}; it is claimed again when its lease"
+          + " ends", sd.deliveryId(), store, storeDown));
+    }
+  }
+
+  /** The subscription {@code id} names now; a disabled placeholder when it is gone or the registry fails. */
+  Subscription subscription(String id) {
+    try {
+      return registry.find(id).orElseGet(() -> placeholder(id));
+    } catch (RuntimeException e) {
+      return placeholder(id);
+    }
+  }
+
+  /** A delivery falls due at {@code at}: runs the loop then (or at once, if it is due already). */
+  void dueAt(Instant at) {
+    if (at.isAfter(clock.instant())) {
+      schedule(at);
+    } else {
+      wake();
+    }
+  }
+
+  /** Makes sure the loop runs at {@code at}: keeps an earlier timer, replaces a later one. */
+  private void schedule(Instant at) {
+    synchronized (this) {
+      Instant now = clock.instant();
+      if (lifecycle.closed() || (timer != null && timerAt.isAfter(now) && !timerAt.isAfter(at))) {
+        return;
+      }
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      try {
+        timerAt = at;
+        timer = scheduler.schedule(this::wake, Math.max(0, Duration.between(now, at).toNanos()), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        timer = null;
+        timerAt = null;
+      }
+    }
+  }
+
+  /** Stops the timer (shutdown). */
+  synchronized void stop() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  /** A subscription that was removed from the registry, for the outcome of its orphaned delivery. */
+  static Subscription placeholder(String id) {
+    return Subscription.builder().id(id).endpoint("https://removed.invalid/")
+        .secret("whsec_" + Base64.getEncoder().encodeToString(new byte[24])).enabled(false).build();
+  }
+}

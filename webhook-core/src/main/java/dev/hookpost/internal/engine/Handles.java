@@ -1,0 +1,186 @@
+package dev.hookpost.internal.engine;
+
+import dev.hookpost.DeliveryOutcome;
+import dev.hookpost.Subscription;
+import dev.hookpost.internal.store.DeliveryKey;
+import dev.hookpost.spi.DeliveryStore;
+import dev.hookpost.spi.StoredDelivery;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The send handles waiting for outcomes, by delivery: a cache of who waits for what, never a
+ * record of what is pending (the store is). A waiter is completed once, by whoever removes it
+ * from the map: the recorder that ended the delivery here, {@link #sweep} for deliveries that
+ * another publisher ended, or shutdown.
+ *
+ * <p>Waiters of transactional sends hold their send weakly: a send whose transaction rolled back
+ * has no delivery to complete it, and once the application drops its handle the waiter is
+ * pruned, so nothing stays behind. Thread-safe: a chain changes only inside the map's atomic
+ * {@code compute} for its key.
+ */
+final class Handles {
+  /** The most deliveries one sweep looks up in the store. */
+  static final int SWEEP_BATCH = 1_000;
+
+  private final ConcurrentHashMap<DeliveryKey, Waiter> waiting = new ConcurrentHashMap<>();
+  private int sweepOffset; // guarded by this
+
+  /** One send's outcomes, one per matching subscription, completed when the last one arrives. */
+  static final class PendingSend {
+    final String eventId;
+    private final DeliveryOutcome[] results;
+    private final AtomicInteger remaining;
+    final CompletableFuture<List<DeliveryOutcome>> future = new CompletableFuture<>();
+
+    PendingSend(String eventId, int size) {
+      this.eventId = eventId;
+      this.results = new DeliveryOutcome[size];
+      this.remaining = new AtomicInteger(size);
+      if (size == 0) {
+        future.complete(List.of());
+      }
+    }
+
+    /** Sets outcome {@code index}; each index is set once (its waiter is removed once). */
+    void set(int index, DeliveryOutcome o) {
+      results[index] = o;
+      if (remaining.decrementAndGet() == 0) {
+        future.complete(List.of(results));
+      }
+    }
+  }
+
+  /** A position in a send's outcomes, chained to later sends of the same delivery. */
+  private static final class Waiter {
+    private final Object send; // a PendingSend, or a WeakReference to one
+    final int index;
+    Waiter next;
+
+    Waiter(PendingSend send, int index, boolean weak) {
+      this.send = weak ? new WeakReference<>(send) : send;
+      this.index = index;
+    }
+
+    @SuppressWarnings("unchecked")
+    PendingSend send() {
+      return send instanceof PendingSend p ? p : ((WeakReference<PendingSend>) send).get();
+    }
+  }
+
+  /** Makes outcome {@code index} of {@code send} wait for {@code key}'s delivery to end. */
+  void await(DeliveryKey key, PendingSend send, int index, boolean weak) {
+    Waiter w = new Waiter(send, index, weak);
+    waiting.merge(key, w, (head, added) -> {
+      Waiter last = head;
+      while (last.next != null) {
+        last = last.next;
+      }
+      last.next = added;
+      return head;
+    });
+  }
+
+  /** Takes {@code send}'s waiter off {@code key} (its enqueue failed). */
+  void forget(DeliveryKey key, PendingSend send) {
+    waiting.computeIfPresent(key, (k, head) -> without(head, w -> w.send() == send));
+  }
+
+  /**
+   * Completes every send waiting for {@code key} with {@code outcome}.
+   *
+   * @return whether any was waiting
+   */
+  boolean complete(DeliveryKey key, DeliveryOutcome outcome) {
+    Waiter chain = waiting.remove(key);
+    fill(chain, outcome);
+    return chain != null;
+  }
+
+  boolean isWaiting(DeliveryKey key) {
+    return waiting.containsKey(key);
+  }
+
+  int size() {
+    return waiting.size();
+  }
+
+  /** Every delivery waited for, for shutdown. */
+  List<DeliveryKey> keys() {
+    return new ArrayList<>(waiting.keySet());
+  }
+
+  /**
+   * Completes the waiters whose delivery ended without this publisher knowing (another
+   * instance ended it), reading up to {@link #SWEEP_BATCH} of them from the store in one
+   * lookup, in turns so that every waiter is looked at; prunes waiters whose send is gone.
+   *
+   * @param held deliveries this publisher works on itself (its recorder completes those)
+   * @return how many waiters were completed
+   */
+  int sweep(DeliveryStore store, Function<String, Subscription> subscriptions, Predicate<DeliveryKey> held) {
+    Map<String, DeliveryKey> batch = new LinkedHashMap<>();
+    List<DeliveryKey> all = new ArrayList<>(waiting.keySet());
+    int offset;
+    synchronized (this) {
+      offset = all.isEmpty() ? 0 : sweepOffset % all.size();
+      sweepOffset = offset + SWEEP_BATCH;
+    }
+    for (int i = 0; i < all.size() && batch.size() < SWEEP_BATCH; i++) {
+      DeliveryKey key = all.get((offset + i) % all.size());
+      if (pruned(key) || held.test(key)) {
+        continue;
+      }
+      batch.put(key.deliveryId(), key);
+    }
+    if (batch.isEmpty()) {
+      return 0;
+    }
+    int completed = 0;
+    for (StoredDelivery d : store.lookup(batch.keySet())) {
+      DeliveryKey key = batch.get(d.deliveryId());
+      if (key != null && d.state().isFinal() && !held.test(key)
+          && complete(key, Outcomes.ofStored(d, subscriptions.apply(d.subscriptionId())))) {
+        completed++;
+      }
+    }
+    return completed;
+  }
+
+  /** Drops the waiters of {@code key} whose send was collected; true if none is left. */
+  private boolean pruned(DeliveryKey key) {
+    return waiting.computeIfPresent(key, (k, head) -> without(head, w -> w.send() == null)) == null;
+  }
+
+  private static Waiter without(Waiter head, Predicate<Waiter> drop) {
+    Waiter first = head;
+    while (first != null && drop.test(first)) {
+      first = first.next;
+    }
+    for (Waiter w = first; w != null && w.next != null; ) {
+      if (drop.test(w.next)) {
+        w.next = w.next.next;
+      } else {
+        w = w.next;
+      }
+    }
+    return first;
+  }
+
+  private static void fill(Waiter chain, DeliveryOutcome outcome) {
+    for (Waiter w = chain; w != null; w = w.next) {
+      PendingSend send = w.send();
+      if (send != null) {
+        send.set(w.index, outcome);
+      }
+    }
+  }
+}

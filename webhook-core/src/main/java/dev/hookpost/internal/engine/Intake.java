@@ -1,0 +1,213 @@
+package dev.hookpost.internal.engine;
+
+import dev.hookpost.DeliveryOutcome;
+import dev.hookpost.DeliveryQueueFullException;
+import dev.hookpost.Event;
+import dev.hookpost.EventCodec;
+import dev.hookpost.Subscription;
+import dev.hookpost.SubscriptionRegistry;
+import dev.hookpost.WebhookException;
+import dev.hookpost.internal.store.DeliveryKey;
+import dev.hookpost.spi.DeliveryStore;
+import dev.hookpost.spi.StoredDelivery;
+import dev.hookpost.spi.TransactionalDeliveryStore;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Accepts an event: validates it, serializes it once, matches subscriptions, stores one
+ * delivery per matching enabled subscription, and makes the send's handle wait for them. Never
+ * drops: an event is stored, or {@code send} throws. Thread-safe; holds the lifecycle's read
+ * lock while it stores, never while it waits for room.
+ */
+final class Intake {
+  /**
+   * How many deliveries a send claims and starts itself when claims are cheap (the store is in
+   * memory): the first attempt then needs no wake-up of the dispatcher's thread.
+   */
+  private static final int START_IN_SEND = 4;
+
+  private final DeliveryStore store;
+  private final SubscriptionRegistry registry;
+  private final EventCodec codec;
+  private final Clock clock;
+  private final EngineSettings settings;
+  private final Lifecycle lifecycle;
+  private final Handles handles;
+  private final BacklogLimit backlog;
+  private final Dispatcher dispatcher;
+  private final AttemptRunner runner;
+  private final Recorder recorder;
+
+  Intake(DeliveryStore store, SubscriptionRegistry registry, EventCodec codec, Clock clock, EngineSettings settings,
+      Lifecycle lifecycle, Handles handles, BacklogLimit backlog, Dispatcher dispatcher, AttemptRunner runner,
+      Recorder recorder) {
+    this.store = store;
+    this.registry = registry;
+    this.codec = codec;
+    this.clock = clock;
+    this.settings = settings;
+    this.lifecycle = lifecycle;
+    this.handles = handles;
+    this.backlog = backlog;
+    this.dispatcher = dispatcher;
+    this.runner = runner;
+    this.recorder = recorder;
+  }
+
+  /** See {@code WebhookPublisher.send}; {@code connection} is null outside a transaction. */
+  CompletableFuture<java.util.List<DeliveryOutcome>> send(Event event, Connection connection) {
+    if (event == null) {
+      throw new IllegalArgumentException("event is required; create one with Event.of(type, data)");
+    }
+    if (connection != null && !(store instanceof TransactionalDeliveryStore)) {
+      throw new IllegalStateException("send(event, connection) needs a transactional store such as"
+          + " JdbcDeliveryStore from webhook-jdbc; this publisher uses " + store);
+    }
+    if (lifecycle.closed()) {
+      throw closed(event);
+    }
+    byte[] body = codec.encode(event); // once: every subscription and attempt shares these bytes
+    if (body.length > settings.maxPayloadBytes()) {
+      throw new IllegalArgumentException("event " + event.id() + " serializes to " + body.length
+          + " bytes, over the limit of " + settings.maxPayloadBytes() + " bytes; send a smaller payload (e.g."
+          + " an id the receiver can fetch details with) or raise maxPayloadBytes");
+    }
+    List<Subscription> matching = registry.matching(event.type());
+    Handles.PendingSend send = new Handles.PendingSend(event.id(), matching.size());
+    List<Subscription> toStore = new ArrayList<>(matching.size());
+    List<Integer> indexes = new ArrayList<>(matching.size());
+    List<DeliveryOutcome> told = new ArrayList<>(0);
+    List<Integer> toldIndexes = new ArrayList<>(0);
+    for (int i = 0; i < matching.size(); i++) {
+      Subscription s = matching.get(i);
+      String full = s.enabled() ? backlog.check(s) : null;
+      if (!s.enabled()) {
+        told.add(new DeliveryOutcome.Skipped(event.id(), s, 0, "subscription is disabled"));
+        toldIndexes.add(i);
+      } else if (full != null) {
+        told.add(new DeliveryOutcome.GaveUp(event.id(), s, 0, null, full));
+        toldIndexes.add(i);
+      } else {
+        toStore.add(s);
+        indexes.add(i);
+      }
+    }
+    List<Claim> startNow = toStore.isEmpty() ? List.of() : store(event, body, toStore, indexes, send, connection);
+    for (int k = 0; k < told.size(); k++) { // after storing: a send that throws told nobody anything
+      recorder.tell(null, event.type(), told.get(k));
+      send.set(toldIndexes.get(k), told.get(k));
+    }
+    // Last: a listener above may have closed the publisher, which then abandoned these unstarted.
+    dispatcher.start(startNow, runner::startFromSend);
+    return send.future;
+  }
+
+  /** Stores the deliveries; returns those this send claimed to start itself. */
+  private List<Claim> store(Event event, byte[] body, List<Subscription> subs, List<Integer> indexes,
+      Handles.PendingSend send, Connection connection) {
+    List<String> ids = new ArrayList<>(subs.size());
+    for (Subscription s : subs) {
+      ids.add(s.id());
+    }
+    Duration block = settings.blockWhenFull();
+    long deadline = System.nanoTime() + block.toNanos();
+    List<Claim> startNow = List.of();
+    List<String> added;
+    while (true) {
+      if (!lifecycle.enter()) {
+        throw closed(event);
+      }
+      try {
+        // Waiters first: a claimer may end a delivery the moment it is stored.
+        for (int k = 0; k < subs.size(); k++) {
+          handles.await(new DeliveryKey(event.id(), ids.get(k)), send, indexes.get(k), connection != null);
+        }
+        try {
+          added = connection != null
+              ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, ids, clock.instant())
+              : store.enqueue(event.id(), event.type(), body, ids, clock.instant());
+        } catch (DeliveryQueueFullException e) {
+          forget(event, ids, send);
+          if (System.nanoTime() - deadline >= 0) {
+            throw full(e, event, block);
+          }
+          added = null;
+        } catch (WebhookException | IllegalArgumentException | IllegalStateException e) {
+          forget(event, ids, send);
+          throw e;
+        } catch (RuntimeException e) {
+          forget(event, ids, send);
+          throw new WebhookException("could not enqueue event " + event.id() + " in " + store + ": " + e, e);
+        }
+        if (added != null) {
+          if (added.size() < ids.size()) {
+            duplicates(event, ids, added);
+          }
+          if (connection == null && !store.durable() && !added.isEmpty()) {
+            int[] asked = new int[1];
+            startNow = dispatcher.claim(clock.instant(), START_IN_SEND, asked);
+            if (asked[0] == 0 || startNow.size() >= asked[0]) {
+              dispatcher.wake(); // no room, or more may be due: the dispatcher takes the rest
+            }
+          } else if (connection == null) {
+            dispatcher.wake();
+          }
+          break;
+        }
+      } finally {
+        lifecycle.exit();
+      }
+      awaitRoom(ids.size(), deadline); // outside the lock: shutdown must not wait for a blocked sender
+    }
+    return startNow;
+  }
+
+  private void forget(Event event, List<String> ids, Handles.PendingSend send) {
+    for (String id : ids) {
+      handles.forget(new DeliveryKey(event.id(), id), send);
+    }
+  }
+
+  /** Sends of an id and subscription stored before share that delivery's outcome; one that ended tells it now. */
+  private void duplicates(Event event, List<String> ids, List<String> added) {
+    Set<String> taken = new HashSet<>(added);
+    List<String> old = new ArrayList<>();
+    for (String id : ids) {
+      if (!taken.contains(id)) {
+        old.add(StoredDelivery.idOf(event.id(), id));
+      }
+    }
+    for (StoredDelivery d : store.lookup(old)) {
+      if (d.state().isFinal()) {
+        handles.complete(new DeliveryKey(d.eventId(), d.subscriptionId()),
+            Outcomes.ofStored(d, dispatcher.subscription(d.subscriptionId())));
+      }
+    }
+  }
+
+  private void awaitRoom(int n, long deadline) {
+    try {
+      store.awaitRoom(n, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeliveryQueueFullException("interrupted while waiting for room in " + store + "; nothing was sent");
+    }
+  }
+
+  private static DeliveryQueueFullException full(DeliveryQueueFullException e, Event event, Duration block) {
+    return new DeliveryQueueFullException(e.getMessage() + (block.isZero() ? "" : " after waiting " + block)
+        + "; retry later, or raise maxPendingDeliveries / blockWhenFull (event " + event.id() + " was not sent)");
+  }
+
+  private static WebhookException closed(Event event) {
+    return new WebhookException("this publisher is closed and takes no more events (event " + event.id()
+        + " was not sent); send through a publisher that is open");
+  }
+}

@@ -1,0 +1,214 @@
+package dev.hookpost.internal.engine;
+
+import dev.hookpost.Attempt;
+import dev.hookpost.DeliveryOutcome;
+import dev.hookpost.Subscription;
+import dev.hookpost.SubscriptionRegistry;
+import dev.hookpost.spi.AttemptRecord;
+import dev.hookpost.spi.DeliveryState;
+import dev.hookpost.spi.DeliveryStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * Writes what happened to a claim into the store, and reports an outcome only when the store
+ * took the change: the store's state transition is the gate, so an outcome is reported once
+ * however many publishers, retries and shutdowns race for it. Callers move the claim to
+ * {@link Claim.Phase#RECORDING} (or win {@link Claim#abandon}) first, so a claim is recorded by
+ * one thread. Thread-safe; holds no lock.
+ */
+final class Recorder {
+  private final DeliveryStore store;
+  private final String owner;
+  private final Clock clock;
+  private final Held held;
+  private final Handles handles;
+  private final Reporter reporter;
+  private final BacklogLimit backlog;
+  private final EndpointHealth health;
+  private final SubscriptionRegistry registry;
+  /** Tells the dispatcher when a delivery handed back falls due. */
+  private final Consumer<Instant> due;
+
+  Recorder(DeliveryStore store, String owner, Clock clock, Held held, Handles handles, Reporter reporter,
+      BacklogLimit backlog, EndpointHealth health, SubscriptionRegistry registry, Consumer<Instant> due) {
+    this.store = store;
+    this.owner = owner;
+    this.clock = clock;
+    this.held = held;
+    this.handles = handles;
+    this.reporter = reporter;
+    this.backlog = backlog;
+    this.health = health;
+    this.registry = registry;
+    this.due = due;
+  }
+
+  /** An attempt of {@code c} finished; {@code c} is {@link Claim.Phase#RECORDING}. */
+  void attempted(Claim c, Attempt attempt) {
+    reporter.attempted(c.stored, c.subscription, attempt);
+    AttemptRecord record = record(attempt, clock.instant());
+    Verdict verdict = Verdict.of(attempt, c.policy);
+    if (verdict instanceof Verdict.Retry retry) {
+      reporter.retryScheduled(c.stored, c.subscription, attempt, retry.delay());
+      if (attempt.number() == 1) {
+        backlog.add(c.subscription.id(), 1); // it starts failing
+      }
+      release(c, record, clock.instant().plus(retry.delay()), null);
+      return;
+    }
+    Verdict.End end = (Verdict.End) verdict;
+    end(c, end.state(), record, Outcomes.of(end, c, attempt));
+    if (end.state() == DeliveryState.DELIVERED) {
+      health.delivered(c.subscription.id());
+    } else if (end.disable() != null) {
+      disable(c.subscription, end.disable());
+    } else if (end.state() == DeliveryState.FAILED && c.firstAttemptAt != null) {
+      String unhealthy = health.failed(c.subscription.id(), c.firstAttemptAt, clock.instant());
+      if (unhealthy != null) {
+        disable(c.subscription, unhealthy);
+      }
+    }
+  }
+
+  /**
+   * Recording {@code c} itself failed (a bug): it is let go in memory and stays leased in the
+   * store, so it is attempted again when the lease ends, and reported then.
+   */
+  void failed(Claim c, Throwable bug) {
+    Reporter.safely(() -> Reporter.log.error("recording the attempt of {} failed; it is attempted again when its"
+        + " lease ends", c.id(), bug));
+    c.move(Claim.Phase.RECORDING, Claim.Phase.DONE);
+    held.remove(c);
+  }
+
+  /** Ends {@code c} without an attempt as skipped (its subscription is disabled or gone). */
+  void skip(Claim c) {
+    end(c, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(c.stored.eventId(), c.subscription,
+        c.stored.attempts(), c.skip));
+  }
+
+  /**
+   * Records {@code c}'s end and, if the store took it, reports {@code outcome}: the listeners
+   * hear it and the sends waiting for it complete. If the store refused (another claim took the
+   * delivery over) or failed, nothing is reported here: the delivery is still pending, and
+   * whoever ends it reports it.
+   */
+  private void end(Claim c, DeliveryState state, AttemptRecord record, DeliveryOutcome outcome) {
+    boolean recorded = false;
+    try {
+      recorded = store.finish(c.id(), owner, state, record, c.firstAttemptAt, reasonOf(outcome));
+      if (!recorded) {
+        Reporter.safely(() -> Reporter.log.warn("lost the lease on {} before recording its end; another claim of it"
+            + " ends it", c.id()));
+      }
+    } catch (RuntimeException e) {
+      Reporter.safely(() -> Reporter.log.error("recording the end of {} in {} failed; it is attempted again when its"
+          + " lease ends", c.id(), store, e));
+    }
+    boolean wasFailing = record != null ? record.number() > 1 : c.stored.attempts() > 0;
+    if (recorded && wasFailing) {
+      backlog.add(c.subscription.id(), -1); // a failing one ended
+    }
+    try {
+      if (recorded) {
+        try {
+          reporter.outcome(c.stored.eventType(), outcome);
+        } finally {
+          handles.complete(c.key, outcome);
+        }
+      }
+    } finally {
+      c.move(Claim.Phase.RECORDING, Claim.Phase.DONE);
+      held.remove(c);
+    }
+  }
+
+  /**
+   * Hands {@code c} back to the store unattempted, due at {@code due}, if this thread moves it
+   * from {@code from} to done (else shutdown took it first).
+   */
+  void handBack(Claim c, Claim.Phase from, Instant due, String why) {
+    if (!c.move(from, Claim.Phase.DONE)) {
+      return;
+    }
+    Reporter.safely(() -> Reporter.log.debug("{} goes back to {}: {}", c.id(), store, why));
+    release(c, null, due, why);
+  }
+
+  /**
+   * Lets go of {@code c} in memory, then in the store (in that order: a claim that finds the row
+   * afterwards must take it as new, not as this one's lease renewal).
+   */
+  private void release(Claim c, AttemptRecord record, Instant dueAt, String why) {
+    c.move(Claim.Phase.RECORDING, Claim.Phase.DONE);
+    held.remove(c);
+    try {
+      if (!store.retry(c.id(), owner, record, c.firstAttemptAt, dueAt)) {
+        Reporter.safely(() -> Reporter.log.warn("lost the lease on {} before recording its retry; another claim of"
+            + " it goes on", c.id()));
+      }
+    } catch (RuntimeException e) {
+      Reporter.safely(() -> Reporter.log.error("recording the retry of {} in {} failed; it is claimed again when its"
+          + " lease ends", c.id(), store, e));
+    }
+    due.accept(dueAt);
+  }
+
+  /** Abandons {@code c} (shutdown): back to the store for whoever runs next. Caller won {@link Claim#abandon}. */
+  DeliveryOutcome.Abandoned abandon(Claim c, String reason) {
+    held.remove(c);
+    try {
+      store.retry(c.id(), owner, null, c.firstAttemptAt, clock.instant());
+    } catch (RuntimeException e) {
+      Reporter.safely(() -> Reporter.log.warn("could not hand {} back to {}; it is claimed again when its lease"
+          + " ends", c.id(), store, e));
+    }
+    DeliveryOutcome.Abandoned a = Outcomes.abandoned(c.stored, c.subscription, c.attempts, reason);
+    tell(c.key, c.stored.eventType(), a);
+    return a;
+  }
+
+  /** Reports an outcome this publisher decided without the store (at send time, or at shutdown). */
+  void tell(dev.hookpost.internal.store.DeliveryKey key, String eventType, DeliveryOutcome outcome) {
+    try {
+      reporter.outcome(eventType, outcome);
+    } finally {
+      if (key != null) {
+        handles.complete(key, outcome);
+      }
+    }
+  }
+
+  private void disable(Subscription s, String reason) {
+    health.reset(s.id());
+    boolean changed;
+    try {
+      changed = registry.setEnabled(s.id(), false);
+    } catch (RuntimeException e) {
+      Reporter.safely(() -> Reporter.log.error("could not disable subscription {} in {}", s.id(), registry, e));
+      return;
+    }
+    if (changed) {
+      reporter.disabled(s, reason);
+    }
+  }
+
+  static AttemptRecord record(Attempt a, Instant end) {
+    return new AttemptRecord(a.number(), a.startedAt(), Duration.between(a.startedAt(), end),
+        a.status().orElse(0), a.error().map(e -> a.describe().intern()).orElse(null)); // errors repeat: share
+  }
+
+  private static String reasonOf(DeliveryOutcome o) {
+    if (o instanceof DeliveryOutcome.GaveUp g) {
+      return g.reason();
+    } else if (o instanceof DeliveryOutcome.Rejected r) {
+      return r.reason();
+    } else if (o instanceof DeliveryOutcome.Skipped s) {
+      return s.reason();
+    }
+    return null;
+  }
+}
