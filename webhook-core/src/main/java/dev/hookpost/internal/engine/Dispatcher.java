@@ -49,7 +49,7 @@ final class Dispatcher {
 
   private final Object claimLock = new Object();
   private final AtomicInteger requests = new AtomicInteger();
-  private volatile long lastSweepNanos = System.nanoTime();
+  private volatile Instant lastSweep = Instant.MIN;
   private ScheduledFuture<?> timer; // guarded by this
   private Instant timerAt;          // guarded by this
 
@@ -129,9 +129,8 @@ final class Dispatcher {
     if (full) {
       wake(); // more may be due
     }
-    long tick = System.nanoTime();
-    if (tick - lastSweepNanos >= settings.pollInterval().toNanos() && handles.size() > 0) {
-      lastSweepNanos = tick;
+    if (handles.size() > 0 && !now.isBefore(lastSweep.plus(settings.pollInterval()))) {
+      lastSweep = now;
       handles.sweep(store, this::subscription, held::holds);
     }
     // A store outside this process (a database) changes behind this publisher's back: poll it.
