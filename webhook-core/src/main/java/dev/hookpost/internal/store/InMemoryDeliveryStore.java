@@ -37,59 +37,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private static final byte[] NO_PAYLOAD = new byte[0];
   private static final int MAX_HISTORY = 20;
 
-  /** A delivery's mutable state; guarded by the store's lock. */
-  private static final class Entry {
-    final DeliveryKey key;
-    final String eventType;
-    final byte[] payload;
-    final Instant createdAt;
-    final long seq;
-    DeliveryState state = DeliveryState.PENDING;
-    int attempts;
-    Instant firstAttemptAt;
-    Instant nextAttemptAt;
-    int lastStatus;
-    String lastError;
-    Instant updatedAt;
-    String owner; // non-null while leased
-    Instant leaseUntil;
-    /** Attempts from the second on, with the first; null while there was at most one (most deliveries). */
-    ArrayDeque<AttemptRecord> history;
-
-    Entry(DeliveryKey key, String eventType, byte[] payload, Instant at, long seq) {
-      this.key = key;
-      this.eventType = eventType;
-      this.payload = payload;
-      this.createdAt = at;
-      this.nextAttemptAt = at;
-      this.updatedAt = at;
-      this.seq = seq;
-    }
-
-    String id() {
-      return key.deliveryId();
-    }
-
-    /** The first attempt lives in the entry's own fields; a history object only exists from the second. */
-    AttemptRecord firstAttempt() {
-      return new AttemptRecord(1, firstAttemptAt, java.time.Duration.between(firstAttemptAt, updatedAt), lastStatus,
-          lastError);
-    }
-
-    @SuppressWarnings("unchecked")
-    List<AttemptRecord> attempts() {
-      if (history != null) {
-        return List.copyOf((ArrayDeque<AttemptRecord>) history);
-      }
-      return attempts == 1 && firstAttemptAt != null ? List.of(firstAttempt()) : List.of();
-    }
-
-    StoredDelivery view() {
-      return new StoredDelivery(id(), key.eventId(), eventType, payload, key.subscriptionId(), state, attempts, createdAt,
-          firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt);
-    }
-  }
-
   // Written out rather than composed with Comparator.comparing: every enqueue, claim and end
   // compares several times, and the composed lambdas showed up in profiles.
   private static final Comparator<Entry> BY_DUE = (a, b) -> {
