@@ -4,7 +4,7 @@ import dev.hookpost.Subscription;
 import dev.hookpost.spi.DeliveryStore;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,10 +25,12 @@ final class BacklogLimit {
   private final LongSupplier ticker;
   private final ConcurrentHashMap<String, Count> counts = new ConcurrentHashMap<>();
 
+  /** One subscription's count: small, as there is one per subscription. */
   private static final class Count {
-    final AtomicInteger n = new AtomicInteger();
-    volatile long readAt;
-    volatile boolean read;
+    static final AtomicIntegerFieldUpdater<Count> N = AtomicIntegerFieldUpdater.newUpdater(Count.class, "n");
+    volatile int n;
+    /** When {@code n} was read from the store (ticker time); {@code Long.MIN_VALUE} before the first read. */
+    volatile long readAt = Long.MIN_VALUE;
   }
 
   BacklogLimit(DeliveryStore store, int max, Duration refreshEvery, LongSupplier ticker) {
@@ -42,17 +44,16 @@ final class BacklogLimit {
   String check(Subscription s) {
     Count c = counts.computeIfAbsent(s.id(), id -> new Count());
     long now = ticker.getAsLong();
-    if (!c.read || now - c.readAt >= refreshNanos) {
+    if (c.readAt == Long.MIN_VALUE || now - c.readAt >= refreshNanos) {
       try {
-        c.n.set(store.countFailing(s.id()));
+        c.n = store.countFailing(s.id());
         c.readAt = now;
-        c.read = true;
       } catch (RuntimeException e) {
         Reporter.safely(() -> Reporter.log.warn("counting the failing deliveries of subscription {} in {} failed;"
             + " the last count stands", s.id(), store, e));
       }
     }
-    int n = c.n.get();
+    int n = c.n;
     return n < max ? null : "subscription " + s.id() + " already has " + n + " failing deliveries waiting for a retry"
         + " (maxPendingPerSubscription " + max + "), so this one was neither stored nor attempted; send it again"
         + " once the endpoint recovers, or raise maxPendingPerSubscription";
@@ -62,7 +63,7 @@ final class BacklogLimit {
   void add(String subscriptionId, int delta) {
     Count c = counts.get(subscriptionId);
     if (c != null) {
-      c.n.addAndGet(delta);
+      Count.N.addAndGet(c, delta);
     }
   }
 }
