@@ -248,8 +248,8 @@ public final class WebhookPublisher implements AutoCloseable {
      * Bounds deliveries accepted but not yet finished (waiting, in flight, or waiting for a
      * retry) in the in-memory store the publisher creates when no {@link #store} is given. When
      * full, {@code send} throws {@link DeliveryQueueFullException} at once, or after waiting
-     * {@link #blockWhenFull}. Heap used is about this many times (the event's serialized size
-     * shared by its subscriptions + ~350 bytes per delivery). A durable store is bounded by its
+     * {@link #blockWhenFull}. The heap they hold stays under this many times (the serialized
+     * event's bytes + 1 KiB). A durable store is bounded by its
      * database instead, and {@code DeliveryStore.inMemory(max)} brings its own bound. Default
      * 100,000; at least 1.
      */

@@ -83,6 +83,15 @@ public interface DeliveryStore {
   List<StoredDelivery> lookup(Collection<String> deliveryIds);
 
   /**
+   * The deliveries with these ids that have ended ({@link DeliveryState#isFinal()}): what a
+   * publisher polls to complete the sends whose deliveries another publisher ended. Default:
+   * {@link #lookup} without the pending ones; a database store reads only the ended rows.
+   */
+  default List<StoredDelivery> ended(Collection<String> deliveryIds) {
+    return lookup(deliveryIds).stream().filter(d -> d.state().isFinal()).toList();
+  }
+
+  /**
    * How many of {@code subscriptionId}'s deliveries are pending after at least one failed
    * attempt: its backlog of failing deliveries, the same number for every publisher sharing the
    * store.

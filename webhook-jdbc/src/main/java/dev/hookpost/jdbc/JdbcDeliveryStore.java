@@ -500,6 +500,21 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<StoredDelivery> lookup(Collection<String> deliveryIds) {
+    return lookup(deliveryIds, "");
+  }
+
+  /**
+   * {@inheritDoc} Reads only the ended rows (and their events), so a publisher polling for the
+   * ends of many pending deliveries reads no payload it does not need.
+   *
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public List<StoredDelivery> ended(Collection<String> deliveryIds) {
+    return lookup(deliveryIds, " AND state <> 'PENDING'");
+  }
+
+  private List<StoredDelivery> lookup(Collection<String> deliveryIds, String condition) {
     Objects.requireNonNull(deliveryIds, "deliveryIds");
     if (deliveryIds.isEmpty()) {
       return List.of();
@@ -510,7 +525,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
         List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_CHUNK));
         String sql = "SELECT " + COLUMNS + " FROM " + schema.deliveries + " WHERE delivery_id IN ("
-            + "?, ".repeat(chunk.size() - 1) + "?)";
+            + "?, ".repeat(chunk.size() - 1) + "?)" + condition;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           for (int i = 0; i < chunk.size(); i++) {
             ps.setString(i + 1, chunk.get(i));

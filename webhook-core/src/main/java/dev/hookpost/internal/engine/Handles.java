@@ -145,7 +145,7 @@ final class Handles {
       return 0;
     }
     int completed = 0;
-    for (StoredDelivery d : store.lookup(batch.keySet())) {
+    for (StoredDelivery d : store.ended(batch.keySet())) {
       DeliveryKey key = batch.get(d.deliveryId());
       if (key != null && d.state().isFinal() && !held.test(key)
           && complete(key, Outcomes.ofStored(d, subscriptions.apply(d.subscriptionId())))) {
