@@ -48,19 +48,20 @@ final class Recorder {
 
   /** An attempt of {@code c} finished; {@code c} is {@link Claim.Phase#RECORDING}. */
   void attempted(Claim c, Attempt attempt) {
-    reporter.attempted(c.stored, c.subscription, attempt);
     AttemptRecord record = record(attempt, clock.instant());
     Verdict verdict = Verdict.of(attempt, c.policy);
     if (verdict instanceof Verdict.Retry retry) {
-      reporter.retryScheduled(c.stored, c.subscription, attempt, retry.delay());
       if (attempt.number() == 1) {
         backlog.add(c.subscription.id(), 1); // it starts failing
       }
       release(c, record, clock.instant().plus(retry.delay()), null);
+      // Listeners last, with the claim let go: one that closes the publisher does not wait for itself.
+      reporter.attempted(c.stored, c.subscription, attempt);
+      reporter.retryScheduled(c.stored, c.subscription, attempt, retry.delay());
       return;
     }
     Verdict.End end = (Verdict.End) verdict;
-    end(c, end.state(), record, Outcomes.of(end, c, attempt));
+    end(c, end.state(), record, Outcomes.of(end, c, attempt), attempt);
     if (end.state() == DeliveryState.DELIVERED) {
       health.delivered(c.subscription.id());
     } else if (end.disable() != null) {
@@ -87,16 +88,17 @@ final class Recorder {
   /** Ends {@code c} without an attempt as skipped (its subscription is disabled or gone). */
   void skip(Claim c) {
     end(c, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(c.stored.eventId(), c.subscription,
-        c.stored.attempts(), c.skip));
+        c.stored.attempts(), c.skip), null);
   }
 
   /**
    * Records {@code c}'s end and, if the store took it, reports {@code outcome}: the listeners
    * hear it and the sends waiting for it complete. If the store refused (another claim took the
    * delivery over) or failed, nothing is reported here: the delivery is still pending, and
-   * whoever ends it reports it.
+   * whoever ends it reports it. The claim is let go before any listener runs, so a listener
+   * that closes the publisher does not wait for itself.
    */
-  private void end(Claim c, DeliveryState state, AttemptRecord record, DeliveryOutcome outcome) {
+  private void end(Claim c, DeliveryState state, AttemptRecord record, DeliveryOutcome outcome, Attempt attempt) {
     boolean recorded = false;
     try {
       recorded = store.finish(c.id(), owner, state, record, c.firstAttemptAt, reasonOf(outcome));
@@ -112,17 +114,17 @@ final class Recorder {
     if (recorded && wasFailing) {
       backlog.add(c.subscription.id(), -1); // a failing one ended
     }
-    try {
-      if (recorded) {
-        try {
-          reporter.outcome(c.stored.eventType(), outcome);
-        } finally {
-          handles.complete(c.key, outcome);
-        }
+    c.move(Claim.Phase.RECORDING, Claim.Phase.DONE);
+    held.remove(c);
+    if (attempt != null) {
+      reporter.attempted(c.stored, c.subscription, attempt);
+    }
+    if (recorded) {
+      try {
+        reporter.outcome(c.stored.eventType(), outcome);
+      } finally {
+        handles.complete(c.key, outcome);
       }
-    } finally {
-      c.move(Claim.Phase.RECORDING, Claim.Phase.DONE);
-      held.remove(c);
     }
   }
 

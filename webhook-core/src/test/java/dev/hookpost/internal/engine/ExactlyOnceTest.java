@@ -122,6 +122,26 @@ class ExactlyOnceTest extends EngineFixture {
   }
 
   @Test
+  void aListenerThatClosesThePublisherWhenADeliveryEndsDoesNotWaitForItself() {
+    java.util.concurrent.atomic.AtomicReference<WebhookPublisher> self = new java.util.concurrent.atomic.AtomicReference<>();
+    WebhookPublisher p = builder().subscription(sub("shipping")).shutdownTimeout(Duration.ofSeconds(30))
+        .listener(new DeliveryListener() {
+          @Override
+          public void onOutcome(DeliveryOutcome outcome) {
+            self.get().close();
+          }
+        }).build();
+    self.set(p);
+    long started = System.nanoTime();
+
+    SendHandle handle = p.send(Event.of("order.created", Map.of()));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(handle.outcomes()).isCompletedWithValueMatching(o -> o.get(0) instanceof DeliveryOutcome.Delivered);
+    assertThat(transport.closed).isTrue();
+  }
+
+  @Test
   void closeIsIdempotentAndTheSecondCallReturnsNothing() {
     transport.byDefault(transport.hold());
     WebhookPublisher p = builder().subscription(sub("shipping")).build();
