@@ -1,50 +1,19 @@
 #!/usr/bin/env bash
 # Builds and runs every Hookpost benchmark side by side with hand-written OkHttp, and prints the
-# table (figure, Hookpost, baseline, ratio). About 9 minutes on 2 cores.
+# table (figure, Hookpost, baseline, ratio), then warm20k.sh's table. About 10.5-12.5 minutes on 2 cores.
 #   benchmarks/run.sh            # ROUNDS=3 by default; ROUNDS=5 for steadier medians
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
-PORT=${PORT:-18080}
 OUT=benchmarks/target/results
 mkdir -p "$OUT"
 
-# The receiver: nginx from Debian's packages, in its own process, answering 204 after reading the body.
-if ! command -v nginx >/dev/null 2>&1; then
-  echo "installing nginx (Debian package nginx-light)..." >&2
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q nginx-light >/dev/null; else sudo apt-get install -y -q nginx-light >/dev/null; fi
-fi
-NGINX_DIR=$(pwd)/benchmarks/target/nginx
-mkdir -p "$NGINX_DIR"
-cat > "$NGINX_DIR/nginx.conf" <<CONF
-worker_processes 1;
-daemon on;
-pid $NGINX_DIR/nginx.pid;
-error_log $NGINX_DIR/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  keepalive_timeout 120s;
-  client_body_buffer_size 128k;
-  client_body_temp_path $NGINX_DIR/body;
-  proxy_temp_path $NGINX_DIR/proxy;
-  fastcgi_temp_path $NGINX_DIR/fastcgi;
-  uwsgi_temp_path $NGINX_DIR/uwsgi;
-  scgi_temp_path $NGINX_DIR/scgi;
-  server {
-    listen 127.0.0.1:$PORT;
-    location / { return 204; }
-  }
-}
-CONF
-nginx -c "$NGINX_DIR/nginx.conf"
-trap 'nginx -c "$NGINX_DIR/nginx.conf" -s stop 2>/dev/null || true' EXIT
-URL=http://127.0.0.1:$PORT/
+# The receiver: nginx answering 204 on 127.0.0.1:$PORT (benchmarks/lib.sh); sets URL.
+source benchmarks/lib.sh
+start_nginx
 
-mvn -B -q -pl benchmarks -am package -DskipTests
-CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-JAVA="java -Xms1g -Xmx4g -cp $CP"
+build_benchmarks .
+JAVA="java $JVM_FLAGS -cp $CP"
 RESULTS=$OUT/results.txt
 : > "$RESULTS"
 : > "$OUT/stderr.log"
@@ -76,6 +45,11 @@ for round in $(seq 1 "$ROUNDS"); do
   done
   sides fanout sync "$URL" -- fanout hookpost "$URL"
 done
+# The issue's figure after a fixed warm-up of 20,000 deliveries, a closed loop of N in flight, each
+# side of each N in a fresh JVM (benchmarks/warm20k.sh, about 2-3 minutes): its own table, printed
+# after the main one. Runnable alone, and against an older commit (benchmarks/before-after.sh).
+rm -f "$OUT/warm20k.md"
+WARM_OUT=$OUT/warm20k.txt BENCH_CP=$CP ROUNDS=$ROUNDS benchmarks/warm20k.sh || echo "== failed: benchmarks/warm20k.sh" | tee -a "$RESULTS"
 run dev.hookpost.benchmarks.MemoryBench 100000
 run dev.hookpost.benchmarks.StoreBench 5000 500
 echo "== JMH"
@@ -89,4 +63,6 @@ $JAVA org.openjdk.jmh.Main 'EngineBench' -f 1 -wi 3 -w 2s -i 3 -r 1s -rf json -r
 $JAVA org.openjdk.jmh.Main 'SendHoldBench' 'HandOffBench' -jvmArgsAppend "-Durl=$URL -XX:+AlwaysPreTouch" -f 1 -wi 2 -w 1s -i 4 -r 1s -rf json -rff "$OUT/jmh-send.json" >/dev/null
 echo
 $JAVA dev.hookpost.benchmarks.Report "$RESULTS" "$OUT/jmh-engine.json" "$OUT/jmh-send.json" | tee "$OUT/table.md"
+echo | tee -a "$OUT/table.md"
+cat "$OUT/warm20k.md" 2>/dev/null | tee -a "$OUT/table.md" || true
 echo "== run.sh took $SECONDS s, the build included" | tee -a "$OUT/table.md"

@@ -172,7 +172,7 @@ public final class Report {
   }
 
   /** Hookpost ÷ baseline for every round that has both. */
-  private static List<Double> ratios(Map<Integer, Double> h, Map<Integer, Double> b) {
+  static List<Double> ratios(Map<Integer, Double> h, Map<Integer, Double> b) {
     List<Double> out = new ArrayList<>();
     h.forEach((round, v) -> {
       if (b.containsKey(round)) {
@@ -182,7 +182,7 @@ public final class Report {
     return out;
   }
 
-  private static String rounds(List<Double> ratios) {
+  static String rounds(List<Double> ratios) {
     StringBuilder s = new StringBuilder(" rounds:");
     for (double r : ratios) {
       s.append(String.format(Locale.ROOT, " %.2f", r));
@@ -194,7 +194,7 @@ public final class Report {
     return median(values.get(key));
   }
 
-  private static double median(List<Double> v) {
+  static double median(List<Double> v) {
     if (v == null || v.isEmpty()) {
       return Double.NaN;
     }
@@ -209,7 +209,7 @@ public final class Report {
         target, Double.isNaN(h) ? "no data" : target.equals("-") ? "-" : ok ? "yes" : "NO", note};
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     if (Double.isNaN(v)) {
       return "-";
     }
