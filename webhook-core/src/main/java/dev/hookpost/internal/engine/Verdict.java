@@ -12,6 +12,9 @@ import java.util.Optional;
  * clock, store or thread. {@link #of} is the whole rule; the recorder carries it out.
  */
 sealed interface Verdict {
+  /** The verdict after a 2xx answer. */
+  End DELIVERED = new End(DeliveryState.DELIVERED, null, null);
+
   /** The longest wait any retry policy may ask for; longer ones are cut to it. */
   Duration MAX_DELAY = Duration.ofDays(30);
 
@@ -33,7 +36,7 @@ sealed interface Verdict {
    */
   static Verdict of(Attempt attempt, RetryPolicy policy) {
     if (attempt.succeeded()) {
-      return new End(DeliveryState.DELIVERED, null, null);
+      return DELIVERED;
     }
     if (attempt.error().orElse(null) instanceof EndpointRefusedException refused) {
       return new End(DeliveryState.REJECTED, String.valueOf(refused.getMessage()), null);

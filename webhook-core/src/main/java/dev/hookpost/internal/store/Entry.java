@@ -11,7 +11,8 @@ import java.util.List;
 final class Entry {
   final DeliveryKey key;
   final String eventType;
-  final byte[] payload;
+  /** The envelope bytes; dropped (null) once the delivery ended and is only remembered. */
+  byte[] payload;
   final Instant createdAt;
   final long seq;
   DeliveryState state = DeliveryState.PENDING;
@@ -55,7 +56,8 @@ final class Entry {
   }
 
   StoredDelivery view() {
-    return new StoredDelivery(id(), key.eventId(), eventType, payload, key.subscriptionId(), state, attempts, createdAt,
+    return new StoredDelivery(id(), key.eventId(), eventType, payload != null ? payload : new byte[0],
+        key.subscriptionId(), state, attempts, createdAt,
         firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt);
   }
 }

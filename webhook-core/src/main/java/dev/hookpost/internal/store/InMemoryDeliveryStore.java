@@ -34,7 +34,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   static final int MAX_DEAD_LETTERS = 10_000;
   /** Ended deliveries remembered (without payload) after they are let go, for {@link #lookup}. */
   static final int MAX_RECENTLY_ENDED = 10_000;
-  private static final byte[] NO_PAYLOAD = new byte[0];
   private static final int MAX_HISTORY = 20;
 
   // Written out rather than composed with Comparator.comparing: every enqueue, claim and end
@@ -62,7 +61,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    */
   private boolean leasesOutOfOrder;
   private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
-  private final LinkedHashMap<DeliveryKey, StoredDelivery> recentlyEnded = new LinkedHashMap<>();
+  /** Delivered and skipped entries, without their payload, newest last. */
+  private final LinkedHashMap<DeliveryKey, Entry> recentlyEnded = new LinkedHashMap<>();
   /** Per subscription id: pending deliveries with at least one failed attempt. */
   private final HashMap<String, Integer> failing = new HashMap<>();
   private final int maxPending;
@@ -234,11 +234,11 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       }
     } else {
       byId.remove(e.key);
-      recentlyEnded.put(e.key, new StoredDelivery(e.id(), e.key.eventId(), e.eventType, NO_PAYLOAD,
-          e.key.subscriptionId(), e.state, e.attempts, e.createdAt, e.firstAttemptAt, e.nextAttemptAt, e.lastStatus,
-          e.lastError, e.updatedAt));
+      e.payload = null; // remembered for lookup, not kept
+      e.history = null;
+      recentlyEnded.put(e.key, e);
       if (recentlyEnded.size() > MAX_RECENTLY_ENDED) {
-        Iterator<StoredDelivery> oldest = recentlyEnded.values().iterator();
+        Iterator<Entry> oldest = recentlyEnded.values().iterator();
         oldest.next();
         oldest.remove();
       }
@@ -264,11 +264,11 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     for (String id : deliveryIds) {
       DeliveryKey key = DeliveryKey.of(id);
       Entry e = byId.get(key);
-      StoredDelivery ended = e == null ? recentlyEnded.get(key) : null;
+      if (e == null) {
+        e = recentlyEnded.get(key);
+      }
       if (e != null) {
         out.add(e.view());
-      } else if (ended != null) {
-        out.add(ended);
       }
     }
     return out;
