@@ -89,10 +89,12 @@ public final class Engine {
     return n;
   }
 
+  /** The store deliveries live in. */
   public DeliveryStore store() {
     return store;
   }
 
+  /** The registry subscriptions are read from. */
   public SubscriptionRegistry registry() {
     return registry;
   }

@@ -14,6 +14,7 @@ public record DeliveryKey(String eventId, String subscriptionId) {
         : new DeliveryKey(deliveryId.substring(0, slash), deliveryId.substring(slash + 1));
   }
 
+  /** The delivery id, {@code eventId + "/" + subscriptionId}. */
   public String deliveryId() {
     return StoredDelivery.idOf(eventId, subscriptionId);
   }
