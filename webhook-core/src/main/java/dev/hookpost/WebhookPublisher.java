@@ -74,9 +74,10 @@ public final class WebhookPublisher implements AutoCloseable {
    * {@link TransactionalDeliveryStore} such as {@code JdbcDeliveryStore}; the connection must
    * reach the store's database. A publisher finds the deliveries on its next poll after the
    * commit; the handle completes when they end, on whichever publisher ends them. After a
-   * rollback nothing was stored and the handle never completes; the publisher keeps no more
-   * than a weak reference to it, so dropping the handle leaves nothing behind, and the same
-   * event may be sent again.
+   * rollback nothing was stored and the handle never completes; the publisher forgets it once a
+   * poll a {@link Builder#lease lease} after the send finds nothing stored, so nothing stays
+   * behind, and the same event may be sent again. (A transaction that commits later than a
+   * lease after the send is delivered all the same; only its handle does not complete.)
    *
    * @throws IllegalStateException if the publisher's store is not transactional
    * @throws IllegalArgumentException if the event cannot be serialized or is too large

@@ -131,7 +131,7 @@ final class Dispatcher {
     }
     if (handles.size() > 0 && !now.isBefore(lastSweep.plus(settings.pollInterval()))) {
       lastSweep = now;
-      handles.sweep(store, this::subscription, held::holds);
+      handles.sweep(store, this::subscription, held::holds, now);
     }
     // A store outside this process (a database) changes behind this publisher's back: poll it.
     // One in memory changes only through the publishers using it, which wake their dispatchers.

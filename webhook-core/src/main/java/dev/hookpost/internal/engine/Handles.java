@@ -5,7 +5,7 @@ import dev.hookpost.Subscription;
 import dev.hookpost.internal.store.DeliveryKey;
 import dev.hookpost.spi.DeliveryStore;
 import dev.hookpost.spi.StoredDelivery;
-import java.lang.ref.WeakReference;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +22,11 @@ import java.util.function.Predicate;
  * from the map: the recorder that ended the delivery here, {@link #sweep} for deliveries that
  * another publisher ended, or shutdown.
  *
- * <p>Waiters of transactional sends hold their send weakly: a send whose transaction rolled back
- * has no delivery to complete it, and once the application drops its handle the waiter is
- * pruned, so nothing stays behind. Thread-safe: a chain changes only inside the map's atomic
- * {@code compute} for its key.
+ * <p>A transactional send's delivery may never exist (its transaction rolled back): its waiter
+ * carries a deadline (a lease after the send), and a sweep past it that finds no such delivery in
+ * the store forgets the waiter, so nothing stays behind. A transaction that commits later than
+ * that is still delivered; only its handle does not complete. Thread-safe: a chain changes only
+ * inside the map's atomic {@code compute} for its key.
  */
 final class Handles {
   /** The most deliveries one sweep looks up in the store. */
@@ -60,25 +61,45 @@ final class Handles {
   }
 
   /** A position in a send's outcomes, chained to later sends of the same delivery. */
-  private static final class Waiter {
-    private final Object send; // a PendingSend, or a WeakReference to one
+  private static class Waiter {
+    final PendingSend send;
     final int index;
     Waiter next;
 
-    Waiter(PendingSend send, int index, boolean weak) {
-      this.send = weak ? new WeakReference<>(send) : send;
+    Waiter(PendingSend send, int index) {
+      this.send = send;
       this.index = index;
     }
 
-    @SuppressWarnings("unchecked")
-    PendingSend send() {
-      return send instanceof PendingSend p ? p : ((WeakReference<PendingSend>) send).get();
+    /** Whether it may be forgotten at {@code now} if its delivery is not in the store. */
+    boolean expired(Instant now) {
+      return false;
     }
   }
 
-  /** Makes outcome {@code index} of {@code send} wait for {@code key}'s delivery to end. */
-  void await(DeliveryKey key, PendingSend send, int index, boolean weak) {
-    Waiter w = new Waiter(send, index, weak);
+  /** The waiter of a transactional send, whose delivery exists only if the transaction commits. */
+  private static final class UncommittedWaiter extends Waiter {
+    final Instant forgetAfter;
+
+    UncommittedWaiter(PendingSend send, int index, Instant forgetAfter) {
+      super(send, index);
+      this.forgetAfter = forgetAfter;
+    }
+
+    @Override
+    boolean expired(Instant now) {
+      return now.isAfter(forgetAfter);
+    }
+  }
+
+  /**
+   * Makes outcome {@code index} of {@code send} wait for {@code key}'s delivery to end.
+   *
+   * @param forgetAfter for a transactional send, when to forget it if its delivery is not in the
+   *     store (the transaction rolled back); null otherwise
+   */
+  void await(DeliveryKey key, PendingSend send, int index, Instant forgetAfter) {
+    Waiter w = forgetAfter == null ? new Waiter(send, index) : new UncommittedWaiter(send, index, forgetAfter);
     waiting.merge(key, w, (head, added) -> {
       Waiter last = head;
       while (last.next != null) {
@@ -91,7 +112,7 @@ final class Handles {
 
   /** Takes {@code send}'s waiter off {@code key} (its enqueue failed). */
   void forget(DeliveryKey key, PendingSend send) {
-    waiting.computeIfPresent(key, (k, head) -> without(head, w -> w.send() == send));
+    waiting.computeIfPresent(key, (k, head) -> without(head, w -> w.send == send));
   }
 
   /**
@@ -121,13 +142,16 @@ final class Handles {
   /**
    * Completes the waiters whose delivery ended without this publisher knowing (another
    * instance ended it), reading up to {@link #SWEEP_BATCH} of them from the store in one
-   * lookup, in turns so that every waiter is looked at; prunes waiters whose send is gone.
+   * query, in turns so that every waiter is looked at; forgets transactional waiters past their
+   * deadline whose delivery the store does not hold (rolled back).
    *
    * @param held deliveries this publisher works on itself (its recorder completes those)
    * @return how many waiters were completed
    */
-  int sweep(DeliveryStore store, Function<String, Subscription> subscriptions, Predicate<DeliveryKey> held) {
+  int sweep(DeliveryStore store, Function<String, Subscription> subscriptions, Predicate<DeliveryKey> held,
+      Instant now) {
     Map<String, DeliveryKey> batch = new LinkedHashMap<>();
+    Map<String, DeliveryKey> expired = new LinkedHashMap<>();
     List<DeliveryKey> all = new ArrayList<>(waiting.keySet());
     int offset;
     synchronized (this) {
@@ -136,10 +160,14 @@ final class Handles {
     }
     for (int i = 0; i < all.size() && batch.size() < SWEEP_BATCH; i++) {
       DeliveryKey key = all.get((offset + i) % all.size());
-      if (pruned(key) || held.test(key)) {
+      if (held.test(key)) {
         continue;
       }
       batch.put(key.deliveryId(), key);
+      Waiter head = waiting.get(key);
+      if (head != null && anyExpired(head, now)) {
+        expired.put(key.deliveryId(), key);
+      }
     }
     if (batch.isEmpty()) {
       return 0;
@@ -147,17 +175,29 @@ final class Handles {
     int completed = 0;
     for (StoredDelivery d : store.ended(batch.keySet())) {
       DeliveryKey key = batch.get(d.deliveryId());
-      if (key != null && d.state().isFinal() && !held.test(key)
-          && complete(key, Outcomes.ofStored(d, subscriptions.apply(d.subscriptionId())))) {
+      expired.remove(d.deliveryId());
+      if (key != null && !held.test(key) && complete(key, Outcomes.ofStored(d, subscriptions.apply(d.subscriptionId())))) {
         completed++;
+      }
+    }
+    if (!expired.isEmpty()) {
+      for (StoredDelivery d : store.lookup(expired.keySet())) {
+        expired.remove(d.deliveryId()); // it exists: pending, so it will end
+      }
+      for (DeliveryKey key : expired.values()) { // never stored: the transaction rolled back
+        waiting.computeIfPresent(key, (k, head) -> without(head, w -> w.expired(now)));
       }
     }
     return completed;
   }
 
-  /** Drops the waiters of {@code key} whose send was collected; true if none is left. */
-  private boolean pruned(DeliveryKey key) {
-    return waiting.computeIfPresent(key, (k, head) -> without(head, w -> w.send() == null)) == null;
+  private static boolean anyExpired(Waiter head, Instant now) {
+    for (Waiter w = head; w != null; w = w.next) {
+      if (w.expired(now)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Waiter without(Waiter head, Predicate<Waiter> drop) {
@@ -177,10 +217,7 @@ final class Handles {
 
   private static void fill(Waiter chain, DeliveryOutcome outcome) {
     for (Waiter w = chain; w != null; w = w.next) {
-      PendingSend send = w.send();
-      if (send != null) {
-        send.set(w.index, outcome);
-      }
+      w.send.set(w.index, outcome);
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.hookpost.spi.TransactionalDeliveryStore;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -126,8 +127,9 @@ final class Intake {
       }
       try {
         // Waiters first: a claimer may end a delivery the moment it is stored.
+        Instant forgetAfter = connection == null ? null : clock.instant().plus(settings.lease());
         for (int k = 0; k < subs.size(); k++) {
-          handles.await(new DeliveryKey(event.id(), ids.get(k)), send, indexes.get(k), connection != null);
+          handles.await(new DeliveryKey(event.id(), ids.get(k)), send, indexes.get(k), forgetAfter);
         }
         try {
           added = connection != null
