@@ -35,6 +35,12 @@ final class Claim {
   /** Why it ends as skipped without an attempt (its subscription is disabled or gone), or null. */
   final String skip;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.QUEUED);
+  /**
+   * The lease's owner token in the store: one per claim batch, so that a release written late by
+   * an earlier claim of the same delivery (the row was claimed again meanwhile) is refused by the
+   * store instead of ending this claim's lease. Renewed with {@link #leaseUntil}.
+   */
+  volatile String lease;
   /** When this publisher's lease ends, as far as it knows; renewed when a claim finds it again. */
   volatile Instant leaseUntil;
   /** Its endpoint's queue once submitted, for releasing the slot it takes. */
@@ -43,12 +49,14 @@ final class Claim {
   volatile Instant firstAttemptAt;
   volatile int attempts;
 
-  Claim(StoredDelivery stored, Subscription subscription, RetryPolicy policy, String skip, Instant leaseUntil) {
+  Claim(StoredDelivery stored, Subscription subscription, RetryPolicy policy, String skip, String lease,
+      Instant leaseUntil) {
     this.stored = stored;
     this.key = new DeliveryKey(stored.eventId(), stored.subscriptionId());
     this.subscription = subscription;
     this.policy = policy;
     this.skip = skip;
+    this.lease = lease;
     this.leaseUntil = leaseUntil;
     this.attempts = stored.attempts();
     this.firstAttemptAt = stored.firstAttemptAt();

@@ -48,6 +48,7 @@ final class Dispatcher {
   private Recorder recorder;
 
   private final Object claimLock = new Object();
+  private long claims; // guarded by claimLock: numbers the lease tokens
   private final AtomicInteger requests = new AtomicInteger();
   private volatile Instant lastSweep = Instant.MIN;
   private ScheduledFuture<?> timer; // guarded by this
@@ -157,12 +158,14 @@ final class Dispatcher {
       if (asked[0] == 0) {
         return List.of();
       }
-      List<StoredDelivery> batch = store.claim(now, asked[0], settings.lease(), owner);
+      String lease = owner + "/" + ++claims;
+      List<StoredDelivery> batch = store.claim(now, asked[0], settings.lease(), lease);
       List<Claim> out = new ArrayList<>(batch.size());
       Instant leaseUntil = now.plus(settings.lease());
       for (StoredDelivery sd : batch) {
         Claim mine = held.get(new DeliveryKey(sd.eventId(), sd.subscriptionId()));
         if (mine != null) {
+          mine.lease = lease;
           mine.leaseUntil = leaseUntil;
           continue;
         }
@@ -170,13 +173,13 @@ final class Dispatcher {
         try {
           s = registry.find(sd.subscriptionId()).orElse(null);
         } catch (RuntimeException e) {
-          lookupFailed(sd, now, e);
+          lookupFailed(sd, lease, now, e);
           continue;
         }
         String skip = s == null || !s.enabled() ? "subscription was " + (s == null ? "removed" : "disabled")
             + " after " + sd.attempts() + " attempt(s)" : null;
         Claim c = new Claim(sd, s == null ? placeholder(sd.subscriptionId()) : s,
-            s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy), skip, leaseUntil);
+            s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy), skip, lease, leaseUntil);
         held.add(c);
         out.add(c);
       }
@@ -197,11 +200,11 @@ final class Dispatcher {
     }
   }
 
-  private void lookupFailed(StoredDelivery sd, Instant now, RuntimeException e) {
+  private void lookupFailed(StoredDelivery sd, String lease, Instant now, RuntimeException e) {
     Reporter.safely(() -> Reporter.log.error("looking up subscription {} in {} failed; {} waits for the next poll",
         sd.subscriptionId(), registry, sd.deliveryId(), e));
     try {
-      store.retry(sd.deliveryId(), owner, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
+      store.retry(sd.deliveryId(), lease, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
       schedule(now.plus(settings.pollInterval()));
     } catch (RuntimeException storeDown) {
       Reporter.safely(() -> Reporter.log.warn("could not hand {} back to {}; it is claimed again when its lease"

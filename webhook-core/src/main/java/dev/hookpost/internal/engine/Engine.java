@@ -66,7 +66,7 @@ public final class Engine {
         System::nanoTime);
     EndpointHealth health = new EndpointHealth(settings.disableAfterFailedDeliveries(),
         settings.disableAfterFailingFor());
-    Recorder recorder = new Recorder(store, owner, clock, held, handles, reporter, backlog, health, registry,
+    Recorder recorder = new Recorder(store, clock, held, handles, reporter, backlog, health, registry,
         dispatcher::dueAt);
     AttemptRunner runner = new AttemptRunner(transport, clock, threads, queues, recorder, settings);
     dispatcher.connect(runner, recorder);

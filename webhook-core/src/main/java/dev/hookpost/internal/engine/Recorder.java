@@ -21,7 +21,6 @@ import java.util.function.Consumer;
  */
 final class Recorder {
   private final DeliveryStore store;
-  private final String owner;
   private final Clock clock;
   private final Held held;
   private final Handles handles;
@@ -32,10 +31,9 @@ final class Recorder {
   /** Tells the dispatcher when a delivery handed back falls due. */
   private final Consumer<Instant> due;
 
-  Recorder(DeliveryStore store, String owner, Clock clock, Held held, Handles handles, Reporter reporter,
+  Recorder(DeliveryStore store, Clock clock, Held held, Handles handles, Reporter reporter,
       BacklogLimit backlog, EndpointHealth health, SubscriptionRegistry registry, Consumer<Instant> due) {
     this.store = store;
-    this.owner = owner;
     this.clock = clock;
     this.held = held;
     this.handles = handles;
@@ -101,7 +99,7 @@ final class Recorder {
   private void end(Claim c, DeliveryState state, AttemptRecord record, DeliveryOutcome outcome, Attempt attempt) {
     boolean recorded = false;
     try {
-      recorded = store.finish(c.id(), owner, state, record, c.firstAttemptAt, reasonOf(outcome));
+      recorded = store.finish(c.id(), c.lease, state, record, c.firstAttemptAt, reasonOf(outcome));
       if (!recorded) {
         Reporter.safely(() -> Reporter.log.warn("lost the lease on {} before recording its end; another claim of it"
             + " ends it", c.id()));
@@ -148,7 +146,7 @@ final class Recorder {
     c.move(Claim.Phase.RECORDING, Claim.Phase.DONE);
     held.remove(c);
     try {
-      if (!store.retry(c.id(), owner, record, c.firstAttemptAt, dueAt)) {
+      if (!store.retry(c.id(), c.lease, record, c.firstAttemptAt, dueAt)) {
         Reporter.safely(() -> Reporter.log.warn("lost the lease on {} before recording its retry; another claim of"
             + " it goes on", c.id()));
       }
@@ -163,7 +161,7 @@ final class Recorder {
   DeliveryOutcome.Abandoned abandon(Claim c, String reason) {
     held.remove(c);
     try {
-      store.retry(c.id(), owner, null, c.firstAttemptAt, clock.instant());
+      store.retry(c.id(), c.lease, null, c.firstAttemptAt, clock.instant());
     } catch (RuntimeException e) {
       Reporter.safely(() -> Reporter.log.warn("could not hand {} back to {}; it is claimed again when its lease"
           + " ends", c.id(), store, e));

@@ -114,14 +114,14 @@ final class Shutdown {
     Instant now = clock.instant();
     List<StoredDelivery> pending;
     try {
-      pending = store.claim(Instant.MAX.minus(lease), Integer.MAX_VALUE, lease, owner);
+      pending = store.claim(Instant.MAX.minus(lease), Integer.MAX_VALUE, lease, owner + "/shutdown");
     } catch (RuntimeException e) {
       Reporter.safely(() -> Reporter.log.error("could not read what waits in {}", store, e));
       return;
     }
     for (StoredDelivery d : pending) {
       try {
-        store.retry(d.deliveryId(), owner, null, d.firstAttemptAt(), d.nextAttemptAt() != null ? d.nextAttemptAt() : now);
+        store.retry(d.deliveryId(), owner + "/shutdown", null, d.firstAttemptAt(), d.nextAttemptAt() != null ? d.nextAttemptAt() : now);
       } catch (RuntimeException e) {
         Reporter.safely(() -> Reporter.log.warn("could not release {} in {}", d.deliveryId(), store, e));
       }

@@ -29,7 +29,7 @@ class EndpointQueuesTest {
     Instant t = Instant.EPOCH;
     StoredDelivery sd = new StoredDelivery("d" + ids, "evt_" + ids++, "order.created", new byte[0], "s",
         DeliveryState.PENDING, 0, t, null, t, 0, null, t);
-    return new Claim(sd, subscription, RetryPolicy.none(), null, t);
+    return new Claim(sd, subscription, RetryPolicy.none(), null, "test", t);
   }
 
   boolean submit(long now) {
