@@ -113,6 +113,12 @@ final class Dispatcher {
   }
 
   private void once() {
+    synchronized (this) { // this run replaces the timer: it sets the next one below
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
     Instant now = clock.instant();
     if (!lifecycle.enter()) {
       return;
@@ -234,8 +240,8 @@ final class Dispatcher {
   private void schedule(Instant at) {
     synchronized (this) {
       Instant now = clock.instant();
-      if (lifecycle.closed() || (timer != null && timerAt.isAfter(now) && !timerAt.isAfter(at))) {
-        return;
+      if (lifecycle.closed() || (timer != null && !timer.isDone() && !timerAt.isAfter(at))) {
+        return; // a timer that has not fired yet, due no later, covers it (whatever the clock says)
       }
       if (timer != null) {
         timer.cancel(false);
