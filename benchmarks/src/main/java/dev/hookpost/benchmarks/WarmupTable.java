@@ -58,7 +58,7 @@ public final class WarmupTable {
       System.out.println();
     }
     System.out.println("| N | Hookpost delivered/s | baseline delivered/s | ratio | Hookpost p50 (us) | baseline p50 (us)"
-        + " | p50 ratio | target (>= 0.90, <= 1.2) | rounds |");
+        + " | p50 ratio | target (>= 0.90; p50 <= 1.2 at N = 1) | rounds |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|---|---|");
     for (int n : ns) {
       Map<Integer, Double> h = byRound.getOrDefault("delivered/s hookpost " + n, Map.of());
@@ -69,7 +69,9 @@ public final class WarmupTable {
       List<Double> p50s = Report.ratios(hp50, bp50);
       double rate = Report.median(rates);
       double p50 = Report.median(p50s);
-      String met = Double.isNaN(rate) || Double.isNaN(p50) ? "no data" : rate >= 0.90 && p50 <= 1.2 ? "met" : "NOT MET";
+      // The targets: delivered/s at every N; p50 latency at N = 1 (at 8 and 32 it is listed, not a target).
+      String met = Double.isNaN(rate) || Double.isNaN(p50) ? "no data"
+          : rate >= 0.90 && (n != 1 || p50 <= 1.2) ? "met" : "NOT MET";
       System.out.println("| " + String.join(" | ", Integer.toString(n), Report.fmt(Report.median(List.copyOf(h.values()))),
           Report.fmt(Report.median(List.copyOf(b.values()))), ratio(rate),
           Report.fmt(Report.median(List.copyOf(hp50.values()))), Report.fmt(Report.median(List.copyOf(bp50.values()))),
