@@ -250,7 +250,7 @@ public final class WebhookPublisher implements AutoCloseable {
      * retry) in the in-memory store the publisher creates when no {@link #store} is given. When
      * full, {@code send} throws {@link DeliveryQueueFullException} at once, or after waiting
      * {@link #blockWhenFull}. The heap they hold stays under this many times (the serialized
-     * event's bytes + 1 KiB). A durable store is bounded by its
+     * event's bytes + 1.5 KiB). A durable store is bounded by its
      * database instead, and {@code DeliveryStore.inMemory(max)} brings its own bound. Default
      * 100,000; at least 1.
      */

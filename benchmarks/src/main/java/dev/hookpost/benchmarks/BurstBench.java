@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A burst from one thread to one healthy endpoint, far larger than the publisher's bound: with
  * {@code blockWhenFull} set, every event must end {@code Delivered}, and the heap retained (after
  * GC, sampled every 100,000 sends) must stay within the bound the README documents:
- * {@code maxPendingDeliveries} × (the serialized event's bytes + 1 KiB) above the JVM's own.
+ * {@code maxPendingDeliveries} × (the serialized event's bytes + 1.5 KiB) above the JVM's own
+ * (the application's own callbacks on each handle included, as this program adds one).
  *
  * <pre>
  * java dev.hookpost.benchmarks.BurstBench URL [events, default 1,000,000]
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BurstBench {
   private static final int MAX_PENDING = 100_000;
   /** What the README documents per pending delivery beyond the event's own bytes. */
-  private static final long OVERHEAD_BOUND = 1024;
+  private static final long OVERHEAD_BOUND = 1536;
 
   private BurstBench() {}
 
