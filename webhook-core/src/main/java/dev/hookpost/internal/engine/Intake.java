@@ -100,18 +100,26 @@ final class Intake {
         indexes.add(i);
       }
     }
-    List<Claim> startNow = toStore.isEmpty() ? List.of() : store(event, body, toStore, indexes, send, connection);
+    Stored stored = toStore.isEmpty() ? Stored.NOTHING : store(event, body, toStore, indexes, send, connection);
     for (int k = 0; k < told.size(); k++) { // after storing: a send that throws told nobody anything
       recorder.tell(null, event.type(), told.get(k));
       send.set(toldIndexes.get(k), told.get(k));
     }
     // Last: a listener above may have closed the publisher, which then abandoned these unstarted.
-    dispatcher.start(startNow, runner::startFromSend);
+    dispatcher.start(stored.startNow(), runner::startFromSend);
+    if (stored.wake()) { // after this send's own attempts are on their way: the rest of a fan-out
+      dispatcher.wake();
+    }
     return send.future;
   }
 
-  /** Stores the deliveries; returns those this send claimed to start itself. */
-  private List<Claim> store(Event event, byte[] body, List<Subscription> subs, List<Integer> indexes,
+  /** What a send stored: the claims it starts itself, and whether the dispatcher has more to take. */
+  private record Stored(List<Claim> startNow, boolean wake) {
+    static final Stored NOTHING = new Stored(List.of(), false);
+  }
+
+  /** Stores the deliveries; claims the first few to start itself when claims are cheap. */
+  private Stored store(Event event, byte[] body, List<Subscription> subs, List<Integer> indexes,
       Handles.PendingSend send, Connection connection) {
     List<String> ids = new ArrayList<>(subs.size());
     for (Subscription s : subs) {
@@ -120,6 +128,7 @@ final class Intake {
     Duration block = settings.blockWhenFull();
     long deadline = System.nanoTime() + block.toNanos();
     List<Claim> startNow = List.of();
+    boolean wake = false;
     List<String> added;
     while (true) {
       if (!lifecycle.enter()) {
@@ -155,11 +164,9 @@ final class Intake {
           if (connection == null && !store.durable() && !added.isEmpty()) {
             int[] asked = new int[1];
             startNow = dispatcher.claim(clock.instant(), START_IN_SEND, asked);
-            if (asked[0] == 0 || startNow.size() >= asked[0]) {
-              dispatcher.wake(); // no room, or more may be due: the dispatcher takes the rest
-            }
-          } else if (connection == null) {
-            dispatcher.wake();
+            wake = asked[0] == 0 || startNow.size() >= asked[0]; // no room, or more may be due
+          } else {
+            wake = connection == null; // a transaction's deliveries are found by the poll after its commit
           }
           break;
         }
@@ -168,7 +175,7 @@ final class Intake {
       }
       awaitRoom(ids.size(), deadline); // outside the lock: shutdown must not wait for a blocked sender
     }
-    return startNow;
+    return new Stored(startNow, wake);
   }
 
   private void forget(Event event, List<String> ids, Handles.PendingSend send) {
