@@ -18,11 +18,13 @@ import java.time.Duration;
  *
  * <p>Called on the publisher's threads, possibly concurrently: keep it quick and thread-safe.
  * Some calls come on the thread that called {@code send}, before it returns: outcomes known at
- * once ({@code Skipped}: a disabled subscription, a full backlog, a duplicate event id), and,
+ * once ({@code Skipped} for a disabled subscription, {@code GaveUp} with no attempt for one whose
+ * failing backlog is full), and,
  * with the in-memory store and a transport that runs {@link Transport#execute} inline (a test
  * double, or a closed transport), calls about the first attempts when the transport answers at
  * once.
- * An exception it throws is logged and does not disturb delivery.
+ * Whatever it throws ({@code Error}s included) is logged and does not disturb delivery, the
+ * other listeners, or the outcome reaching the send's handle.
  */
 public interface DeliveryListener {
   /** A listener that does nothing. */
