@@ -47,10 +47,9 @@ final class Entry {
         lastError);
   }
 
-  @SuppressWarnings("unchecked")
   List<AttemptRecord> attempts() {
     if (history != null) {
-      return List.copyOf((ArrayDeque<AttemptRecord>) history);
+      return List.copyOf(history);
     }
     return attempts == 1 && firstAttemptAt != null ? List.of(firstAttempt()) : List.of();
   }
