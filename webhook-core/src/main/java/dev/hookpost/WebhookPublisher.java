@@ -74,10 +74,9 @@ public final class WebhookPublisher implements AutoCloseable {
    * {@link TransactionalDeliveryStore} such as {@code JdbcDeliveryStore}; the connection must
    * reach the store's database. A publisher finds the deliveries on its next poll after the
    * commit; the handle completes when they end, on whichever publisher ends them. After a
-   * rollback nothing was stored and the handle never completes; the publisher forgets it once a
-   * poll a {@link Builder#lease lease} after the send finds nothing stored, so nothing stays
-   * behind, and the same event may be sent again. (A transaction that commits later than a
-   * lease after the send is delivered all the same; only its handle does not complete.)
+   * rollback nothing is left behind (the publisher forgets the handle a {@link Builder#lease
+   * lease} after the send) and the same event may be sent again; a commit later than that is
+   * delivered, but its handle does not complete.
    *
    * @throws IllegalStateException if the publisher's store is not transactional
    * @throws IllegalArgumentException if the event cannot be serialized or is too large
@@ -246,13 +245,11 @@ public final class WebhookPublisher implements AutoCloseable {
     }
 
     /**
-     * Bounds deliveries accepted but not yet finished (waiting, in flight, or waiting for a
-     * retry) in the in-memory store the publisher creates when no {@link #store} is given. When
-     * full, {@code send} throws {@link DeliveryQueueFullException} at once, or after waiting
-     * {@link #blockWhenFull}. The heap they hold stays under this many times (the serialized
-     * event's bytes + 1.5 KiB). A durable store is bounded by its
-     * database instead, and {@code DeliveryStore.inMemory(max)} brings its own bound. Default
-     * 100,000; at least 1.
+     * Bounds deliveries accepted but not yet finished in the in-memory store the publisher
+     * creates when no {@link #store} is given; past it {@code send} throws
+     * {@link DeliveryQueueFullException}, or waits up to {@link #blockWhenFull}. Their heap stays
+     * under this many × (the serialized event's bytes + 1.5 KiB). A durable store is bounded by
+     * its database. Default 100,000; at least 1.
      */
     public Builder maxPendingDeliveries(int max) {
       if (max < 1) {
@@ -263,13 +260,11 @@ public final class WebhookPublisher implements AutoCloseable {
     }
 
     /**
-     * Bounds one subscription's failing deliveries (pending after at least one failed attempt),
-     * so that an endpoint that keeps failing cannot use up the room of all the others. Healthy
-     * deliveries waiting for the endpoint's slot never count. The number is the store's, the
-     * same for every publisher sharing it (re-read at most every {@link #pollInterval}). Past it,
-     * that subscription's new deliveries end at once as {@link DeliveryOutcome.GaveUp} with no
-     * attempt and the reason, while other subscriptions still get the event. Default 10,000; at
-     * least 1.
+     * Bounds one subscription's failing deliveries (pending after a failed attempt; healthy ones
+     * waiting for a slot never count), as the store counts them for every publisher sharing it
+     * (re-read at most every {@link #pollInterval}), so an endpoint that keeps failing cannot take
+     * the others' room: past it, its new deliveries end at once as {@link DeliveryOutcome.GaveUp}
+     * with no attempt, while other subscriptions still get the event. Default 10,000; at least 1.
      */
     public Builder maxPendingPerSubscription(int max) {
       if (max < 1) {
@@ -397,8 +392,7 @@ public final class WebhookPublisher implements AutoCloseable {
       Engine engine = new Engine(transport, source, retryPolicy, List.copyOf(listeners),
           codec == null ? EventCodec.jackson() : codec, clock, scheduler,
           new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingPerSubscription, blockWhenFull,
-              maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight,
-              shutdownTimeout),
+              maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight),
           store == null ? DeliveryStore.inMemory(maxPendingDeliveries) : store);
       return new WebhookPublisher(engine, shutdownTimeout);
     }

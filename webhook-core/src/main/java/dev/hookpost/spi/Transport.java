@@ -1,6 +1,5 @@
 package dev.hookpost.spi;
 
-import dev.hookpost.WebhookPublisher;
 import java.util.concurrent.CompletableFuture;
 
 /**

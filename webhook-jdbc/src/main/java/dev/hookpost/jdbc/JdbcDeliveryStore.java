@@ -1,13 +1,12 @@
 package dev.hookpost.jdbc;
 
-import dev.hookpost.Event;
-import dev.hookpost.WebhookPublisher;
 import dev.hookpost.spi.AttemptRecord;
 import dev.hookpost.spi.DeliveryQuery;
 import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.spi.TransactionalDeliveryStore;
 import dev.hookpost.WebhookException;
+import dev.hookpost.jdbc.Rows.Row;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -18,12 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -75,14 +71,12 @@ import javax.sql.DataSource;
 public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,29}");
   private static final Set<DeliveryState> DEAD = EnumSet.of(DeliveryState.FAILED, DeliveryState.REJECTED);
-  private static final int IN_LIST_CHUNK = 500;
-  private static final String COLUMNS = "delivery_id, event_id, subscription_id, state, attempts, created_at,"
-      + " first_attempt_at, next_attempt_at, last_status, last_error, updated_at, seq";
 
   private final DataSource dataSource;
   private final Dialect dialect;
   private final Schema schema;
   private final Clock clock;
+  private final Transactions db;
   /** H2 claims of this store run one at a time, so its own threads never wait on each other's row locks. */
   private final ReentrantLock h2Claims = new ReentrantLock();
 
@@ -91,6 +85,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     this.dialect = dialect;
     this.schema = schema;
     this.clock = clock;
+    this.db = new Transactions(dataSource, dialect, this);
   }
 
   /**
@@ -192,7 +187,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
-    return transaction("enqueue event " + eventId, c -> insert(c, eventId, eventType, payload, subscriptionIds, dueAt));
+    return db.transaction("enqueue event " + eventId, c -> insert(c, eventId, eventType, payload, subscriptionIds, dueAt));
   }
 
   /**
@@ -215,7 +210,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       return subscriptionIds.isEmpty() ? List.of()
           : insert(connection, eventId, eventType, payload, subscriptionIds, dueAt);
     } catch (SQLException e) {
-      throw failure("enqueue event " + eventId + " in the caller's transaction", e);
+      throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
   }
 
@@ -284,11 +279,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
     Instant until = now.plus(lease);
     if (dialect == Dialect.POSTGRESQL) {
-      return transaction("claim deliveries", true, c -> withEvents(c, claimPostgres(c, now, limit, until, owner)));
+      return db.transaction("claim deliveries", true, c -> Rows.withEvents(c, schema.events, claimPostgres(c, now, limit, until, owner)));
     }
     h2Claims.lock();
     try {
-      return transaction("claim deliveries", c -> withEvents(c, claimH2(c, now, limit, until, owner)));
+      return db.transaction("claim deliveries", c -> Rows.withEvents(c, schema.events, claimH2(c, now, limit, until, owner)));
     } finally {
       h2Claims.unlock();
     }
@@ -301,20 +296,14 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         + " WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
         + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
         + " UPDATE " + schema.deliveries + " d SET lease_owner = ?, lease_until = ? FROM due"
-        + " WHERE d.delivery_id = due.delivery_id RETURNING " + qualified("d");
-    List<Row> rows = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+        + " WHERE d.delivery_id = due.delivery_id RETURNING " + Rows.qualified("d");
+    List<Row> rows = Rows.select(c, sql, ps -> {
       Params.setInstant(ps, 1, now);
       Params.setInstant(ps, 2, now);
       ps.setInt(3, limit);
       ps.setString(4, owner);
       Params.setInstant(ps, 5, until);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(Row.of(rs));
-        }
-      }
-    }
+    });
     rows.sort(Row.BY_DUE); // RETURNING keeps no order
     return rows;
   }
@@ -324,20 +313,14 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * meanwhile (another store on the same database), in one transaction.
    */
   private List<Row> claimH2(Connection c, Instant now, int limit, Instant until, String owner) throws SQLException {
-    String select = "SELECT " + COLUMNS + " FROM " + schema.deliveries
+    String select = "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries
         + " WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
         + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE";
-    List<Row> due = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(select)) {
+    List<Row> due = Rows.select(c, select, ps -> {
       Params.setInstant(ps, 1, now);
       Params.setInstant(ps, 2, now);
       ps.setInt(3, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          due.add(Row.of(rs));
-        }
-      }
-    }
+    });
     if (due.isEmpty()) {
       return due;
     }
@@ -348,7 +331,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       for (Row r : due) {
         ps.setString(1, owner);
         Params.setInstant(ps, 2, until);
-        ps.setString(3, r.deliveryId);
+        ps.setString(3, r.deliveryId());
         Params.setInstant(ps, 4, now);
         ps.addBatch();
       }
@@ -373,7 +356,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   public Optional<Instant> nextDue() {
     String sql = "SELECT MIN(next_attempt_at) AS next_due FROM " + schema.deliveries
         + " WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
-    return read("find the next due delivery", c -> {
+    return db.read("find the next due delivery", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         Params.setInstant(ps, 1, clock.instant());
         try (ResultSet rs = ps.executeQuery()) {
@@ -402,7 +385,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         + (attempt != null ? ", attempts = ?, last_status = ?, last_error = ?" : "")
         + " WHERE delivery_id = ? AND lease_owner = ? AND " + movableTo(DeliveryState.PENDING) + " AND state = 'PENDING'";
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return transaction("record a retry of " + deliveryId, true, c -> {
+    return db.transaction("record a retry of " + deliveryId, true, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         Params.setInstant(ps, i++, nextAttemptAt);
@@ -450,7 +433,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         + (setError ? ", last_error = ?" : "")
         + " WHERE delivery_id = ? AND lease_owner = ? AND " + movableTo(state);
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return transaction("record the end of " + deliveryId, true, c -> {
+    return db.transaction("record the end of " + deliveryId, true, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         ps.setString(i++, state.name());
@@ -494,7 +477,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   // ---- what other publishers see ----
 
   /**
-   * {@inheritDoc} Reads them in chunks of {@value #IN_LIST_CHUNK}.
+   * {@inheritDoc} Reads them in chunks of {@value Rows#IN_LIST_CHUNK}.
    *
    * @throws WebhookException if the database fails
    */
@@ -519,25 +502,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (deliveryIds.isEmpty()) {
       return List.of();
     }
-    List<String> all = new ArrayList<>(new LinkedHashSet<>(deliveryIds));
-    return read("look up deliveries", c -> {
+    return db.read("look up deliveries", c -> {
       List<Row> rows = new ArrayList<>();
-      for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
-        List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_CHUNK));
-        String sql = "SELECT " + COLUMNS + " FROM " + schema.deliveries + " WHERE delivery_id IN ("
-            + "?, ".repeat(chunk.size() - 1) + "?)" + condition;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          for (int i = 0; i < chunk.size(); i++) {
-            ps.setString(i + 1, chunk.get(i));
-          }
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              rows.add(Row.of(rs));
-            }
-          }
-        }
-      }
-      return withEvents(c, rows);
+      Rows.selectIn(c, "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries + " WHERE delivery_id", deliveryIds,
+          condition, rs -> rows.add(Row.of(rs)));
+      return Rows.withEvents(c, schema.events, rows);
     });
   }
 
@@ -551,7 +520,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Objects.requireNonNull(subscriptionId, "subscriptionId");
     String sql = "SELECT COUNT(*) FROM " + schema.deliveries
         + " WHERE subscription_id = ? AND state = 'PENDING' AND attempts > 0";
-    return read("count the failing deliveries of " + subscriptionId, c -> {
+    return db.read("count the failing deliveries of " + subscriptionId, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, subscriptionId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -589,21 +558,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   public List<StoredDelivery> find(DeliveryQuery query) {
     Objects.requireNonNull(query, "query");
     List<Object> params = new ArrayList<>();
-    String sql = "SELECT " + COLUMNS + " FROM " + schema.deliveries + " WHERE " + filter(query, query.states(), params)
+    String sql = "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries + " WHERE " + filter(query, query.states(), params)
         + " ORDER BY created_at, seq LIMIT ?";
     params.add(query.limit());
-    return read("find deliveries", c -> {
-      List<Row> rows = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, params);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            rows.add(Row.of(rs));
-          }
-        }
-      }
-      return withEvents(c, rows);
-    });
+    return db.read("find deliveries", c -> Rows.withEvents(c, schema.events, Rows.select(c, sql, ps -> bind(ps, params))));
   }
 
   /**
@@ -616,7 +574,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Objects.requireNonNull(deliveryId, "deliveryId");
     String sql = "SELECT number, started_at, duration_ms, status, error FROM " + schema.attempts
         + " WHERE delivery_id = ? ORDER BY started_at, attempt_id";
-    return read("read the history of " + deliveryId, c -> {
+    return db.read("read the history of " + deliveryId, c -> {
       List<AttemptRecord> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, deliveryId);
@@ -656,7 +614,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         + inStates(states, params) + " AND delivery_id IN (SELECT delivery_id FROM " + schema.deliveries
         + " WHERE " + filter(query, states, params) + " ORDER BY created_at, seq LIMIT ?)";
     params.add(query.limit());
-    return transaction("requeue deliveries", c -> {
+    return db.transaction("requeue deliveries", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         bind(ps, params);
         return ps.executeUpdate();
@@ -674,7 +632,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public int purge(Instant olderThan) {
     Objects.requireNonNull(olderThan, "olderThan");
-    return transaction("purge deliveries older than " + olderThan, c -> {
+    return db.transaction("purge deliveries older than " + olderThan, c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.attempts + " WHERE started_at < ?")) {
         Params.setInstant(ps, 1, olderThan);
         ps.executeUpdate();
@@ -747,139 +705,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       } else {
         ps.setString(i + 1, (String) p);
       }
-    }
-  }
-
-  private static String qualified(String alias) {
-    StringBuilder sb = new StringBuilder();
-    for (String col : COLUMNS.split(", ")) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(alias).append('.').append(col);
-    }
-    return sb.toString();
-  }
-
-  /** Turns rows into deliveries with their event's type and payload, one byte array per event. */
-  private List<StoredDelivery> withEvents(Connection c, List<Row> rows) throws SQLException {
-    if (rows.isEmpty()) {
-      return List.of();
-    }
-    Set<String> ids = new LinkedHashSet<>();
-    for (Row r : rows) {
-      ids.add(r.eventId);
-    }
-    Map<String, EventRow> events = loadEvents(c, ids);
-    List<StoredDelivery> out = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      EventRow e = events.get(r.eventId);
-      if (e == null) {
-        throw new SQLException("delivery " + r.deliveryId + " refers to event " + r.eventId + ", which is missing");
-      }
-      out.add(new StoredDelivery(r.deliveryId, r.eventId, e.type, e.payload, r.subscriptionId, r.state, r.attempts,
-          r.createdAt, r.firstAttemptAt, r.nextAttemptAt, r.lastStatus, r.lastError, r.updatedAt));
-    }
-    return out;
-  }
-
-  private Map<String, EventRow> loadEvents(Connection c, Collection<String> ids) throws SQLException {
-    Map<String, EventRow> out = new HashMap<>();
-    List<String> all = new ArrayList<>(ids);
-    for (int from = 0; from < all.size(); from += IN_LIST_CHUNK) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_CHUNK));
-      String sql = "SELECT event_id, event_type, payload FROM " + schema.events + " WHERE event_id IN ("
-          + "?, ".repeat(chunk.size() - 1) + "?)";
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < chunk.size(); i++) {
-          ps.setString(i + 1, chunk.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString(1), new EventRow(rs.getString(2), rs.getBytes(3)));
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  /** Runs {@code work} in a transaction of its own: committed if it returns, rolled back if it throws. */
-  private <T> T transaction(String operation, Work<T> work) {
-    return transaction(operation, false, work);
-  }
-
-  /**
-   * Runs {@code work} in a transaction of its own. {@code relaxed} bookkeeping (claims, retries,
-   * ends) commits without waiting for the disk on PostgreSQL ({@code synchronous_commit off}):
-   * a crash can lose the last moments of it, which at worst sends a delivery again, never loses
-   * one. Enqueues always wait: an accepted event is on disk.
-   */
-  private <T> T transaction(String operation, boolean relaxed, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      if (autoCommit) {
-        c.setAutoCommit(false);
-      }
-      try {
-        if (relaxed && dialect == Dialect.POSTGRESQL) {
-          try (java.sql.Statement st = c.createStatement()) {
-            st.execute("SET LOCAL synchronous_commit TO OFF");
-          }
-        }
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException r) {
-          e.addSuppressed(r);
-        }
-        throw e;
-      } finally {
-        if (autoCommit) {
-          try {
-            c.setAutoCommit(true);
-          } catch (SQLException ignored) {
-            // the connection is going back to its pool or closing; the outcome above stands
-          }
-        }
-      }
-    } catch (SQLException e) {
-      throw failure(operation, e);
-    }
-  }
-
-  /** Runs a read-only {@code work} on a connection of its own, in auto-commit mode. */
-  private <T> T read(String operation, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw failure(operation, e);
-    }
-  }
-
-  private WebhookException failure(String operation, SQLException e) {
-    return new WebhookException(this + " could not " + operation + ": " + e.getMessage(), e);
-  }
-
-  private record EventRow(String type, byte[] payload) {}
-
-  /** A deliveries row, before its event's type and payload are joined in. */
-  private record Row(String deliveryId, String eventId, String subscriptionId, DeliveryState state, int attempts,
-      Instant createdAt, Instant firstAttemptAt, Instant nextAttemptAt, int lastStatus, String lastError,
-      Instant updatedAt, long seq) {
-    static final Comparator<Row> BY_DUE = Comparator.comparing(Row::nextAttemptAt).thenComparingLong(Row::seq);
-
-    static Row of(ResultSet rs) throws SQLException {
-      return new Row(rs.getString("delivery_id"), rs.getString("event_id"), rs.getString("subscription_id"),
-          DeliveryState.valueOf(rs.getString("state")), rs.getInt("attempts"), Params.getInstant(rs, "created_at"),
-          Params.getInstant(rs, "first_attempt_at"), Params.getInstant(rs, "next_attempt_at"),
-          rs.getInt("last_status"), rs.getString("last_error"), Params.getInstant(rs, "updated_at"),
-          rs.getLong("seq"));
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.hookpost.testing;
 
-import dev.hookpost.WebhookPublisher;
 import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
 import dev.hookpost.spi.Transport;

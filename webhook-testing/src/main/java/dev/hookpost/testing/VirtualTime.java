@@ -1,6 +1,5 @@
 package dev.hookpost.testing;
 
-import dev.hookpost.WebhookPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

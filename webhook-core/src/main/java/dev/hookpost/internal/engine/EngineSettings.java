@@ -19,5 +19,4 @@ public record EngineSettings(
     Duration disableAfterFailingFor,
     Duration lease,
     Duration pollInterval,
-    int maxInFlight,
-    Duration shutdownTimeout) {}
+    int maxInFlight) {}

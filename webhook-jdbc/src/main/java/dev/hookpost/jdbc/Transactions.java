@@ -1,0 +1,91 @@
+package dev.hookpost.jdbc;
+
+import dev.hookpost.WebhookException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * How {@link JdbcDeliveryStore} talks to its database: each call borrows a connection of its own
+ * and runs in a transaction of its own (or, for reads, in auto-commit mode); a failure becomes a
+ * {@link WebhookException} naming the store and the operation. Thread-safe.
+ */
+final class Transactions {
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  /** Names the store in error messages. */
+  private final Object store;
+
+  Transactions(DataSource dataSource, Dialect dialect, Object store) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.store = store;
+  }
+
+  /** Work on a connection. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in a transaction of its own: committed if it returns, rolled back if it throws. */
+  <T> T transaction(String operation, Work<T> work) {
+    return transaction(operation, false, work);
+  }
+
+  /**
+   * Runs {@code work} in a transaction of its own. {@code relaxed} bookkeeping (claims, retries,
+   * ends) commits without waiting for the disk on PostgreSQL ({@code synchronous_commit off}):
+   * a crash can lose the last moments of it, which at worst sends a delivery again, never loses
+   * one. Enqueues always wait: an accepted event is on disk.
+   */
+  <T> T transaction(String operation, boolean relaxed, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      if (autoCommit) {
+        c.setAutoCommit(false);
+      }
+      try {
+        if (relaxed && dialect == Dialect.POSTGRESQL) {
+          try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit TO OFF");
+          }
+        }
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
+        throw e;
+      } finally {
+        if (autoCommit) {
+          try {
+            c.setAutoCommit(true);
+          } catch (SQLException ignored) {
+            // the connection is going back to its pool or closing; the outcome above stands
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  /** Runs a read-only {@code work} on a connection of its own, in auto-commit mode. */
+  <T> T read(String operation, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  WebhookException failure(String operation, SQLException e) {
+    return new WebhookException(store + " could not " + operation + ": " + e.getMessage(), e);
+  }
+}
