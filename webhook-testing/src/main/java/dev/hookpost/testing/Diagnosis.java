@@ -70,9 +70,10 @@ final class Diagnosis {
 
   private static String quote(Snapshot reports) {
     if (!reports.handedOut()) {
-      return "\nThe publisher was not given receiver.listener(), so what it did is unknown here; build it with"
-          + " receiver.publisher() (which adds the listener) or add .listener(receiver.listener()), and this"
-          + " message will quote its attempts and outcomes.";
+      return "\nThe publisher was not given receiver.listener() (or was given it before the receiver's last reset"
+          + " and has reported nothing since), so what it did is unknown here; build it with receiver.publisher()"
+          + " (which adds the listener) or add .listener(receiver.listener()), and this message will quote its"
+          + " attempts and outcomes.";
     }
     List<String> lines = new ArrayList<>();
     for (DeliveryOutcome o : reports.outcomes()) {

@@ -50,9 +50,14 @@ final class PublisherReports implements DeliveryListener {
     return new Snapshot(handedOut, attempts, outcomes);
   }
 
-  /** Forgets what was reported; a listener already handed out stays handed out. */
+  /**
+   * Forgets what was reported, and that the listener was handed out: the next test hands it out
+   * again (through {@code receiver.publisher()}), or a publisher it was given earlier says so by
+   * reporting.
+   */
   synchronized void clear() {
     attempts.clear();
     outcomes.clear();
+    handedOut = false;
   }
 }

@@ -126,13 +126,35 @@ class ReceiverPublisherTest {
   }
 
   @Test
-  void resetForgetsWhatThePublisherReported() {
+  void resetForgetsWhatThePublisherReportedAndThatTheListenerWasHandedOut() {
     try (WebhookPublisher publisher = receiver.publisher().build()) {
       sendAndSettle(publisher);
     }
     receiver.reset();
     assertThat(receiver.outcomes()).isEmpty();
     assertThatThrownBy(() -> receiver.awaitDeliveries(1, Duration.ZERO))
-        .hasMessageContaining("reported no attempt and no outcome");
+        .hasMessageContaining("The publisher was not given receiver.listener() (or was given it before the"
+            + " receiver's last reset and has reported nothing since)");
+  }
+
+  @Test
+  void aPublisherGivenTheListenerBeforeAResetIsHeardAgainWhenItReports() {
+    try (WebhookPublisher publisher = receiver.publisher().transport(new ReceiverTransport(AddressGuard.publicOnly()))
+        .build()) {
+      receiver.reset();
+      sendAndSettle(publisher);
+      assertThatThrownBy(() -> receiver.awaitDeliveries(1, Duration.ZERO))
+          .hasMessageContaining("  - Rejected event " + ORDER.id());
+    }
+  }
+
+  @Test
+  void aRedirectIsAnAnswerNotFollowed() {
+    receiver.respondWith(Answer.redirect(302, receiver.url("/elsewhere")));
+    try (WebhookPublisher publisher = receiver.publisher().retryPolicy(RetryPolicy.none()).build()) {
+      assertThat(sendAndSettle(publisher)).singleElement().isInstanceOfSatisfying(DeliveryOutcome.GaveUp.class,
+          g -> assertThat(g.lastStatus()).hasValue(302));
+    }
+    assertThat(receiver.deliveries()).extracting(ReceivedDelivery::path).containsExactly("/webhooks");
   }
 }
