@@ -39,7 +39,8 @@ public interface AttemptInterceptor {
    * are never sent unless {@link #intercept} puts them on the request. Pairs of several
    * interceptors are merged, a later one's value winning; what this method throws is logged and
    * its pairs left out, the event is sent all the same. Keep them small: they are stored with
-   * every event. Default: none.
+   * every event, and pairs over 8 KiB (8,192 characters of keys and values, all interceptors
+   * together) are logged and none kept. Default: none.
    *
    * @param event the event being sent
    * @return the pairs to keep; no null key or value

@@ -41,7 +41,8 @@ class AttemptInterceptorTest {
       public CompletableFuture<TransportResponse> intercept(Chain chain) {
         seen.add(key + " attempt " + chain.attempt() + " of " + chain.delivery().eventType() + " to "
             + chain.subscription().id() + " sees " + chain.delivery().metadata().get(key));
-        return chain.proceed(chain.request().withHeader("x-" + key, chain.delivery().metadata().get(key)));
+        String kept = chain.delivery().metadata().get(key);
+        return chain.proceed(kept == null ? chain.request() : chain.request().withHeader("x-" + key, kept));
       }
     };
   }
@@ -105,6 +106,25 @@ class AttemptInterceptorTest {
 
     assertThat(outcomes).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
     assertThat(seen).containsExactly("metadata {}");
+  }
+
+  @Test
+  void metadataOverEightKibIsNotKeptAndTheEventIsStillDelivered() {
+    publisher = builder().interceptor(keeping("big", "x".repeat(8 * 1024))).build();
+
+    List<DeliveryOutcome> outcomes = publisher.send(Event.of("order.created", Map.of())).outcomes().join();
+
+    assertThat(outcomes).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
+    assertThat(seen).containsExactly("big attempt 1 of order.created to " + shipping.id() + " sees null");
+  }
+
+  @Test
+  void metadataJustUnderTheLimitIsKept() {
+    publisher = builder().interceptor(keeping("big", "x".repeat(8 * 1024 - 3))).build();
+
+    publisher.send(Event.of("order.created", Map.of())).outcomes().join();
+
+    assertThat(transport.deliveries().get(0).header("x-big")).hasValueSatisfying(v -> assertThat(v).hasSize(8 * 1024 - 3));
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * the chain an attempt's request runs through down to the transport. Immutable, thread-safe.
  */
 final class Interceptors {
+  /** The most characters (keys and values) of metadata kept with one event: it is stored with every event. */
+  static final int MAX_METADATA_CHARS = 8 * 1024;
+
   private final List<AttemptInterceptor> list;
   private final Transport transport;
 
@@ -26,7 +30,10 @@ final class Interceptors {
     this.transport = transport;
   }
 
-  /** The interceptors' pairs for {@code event}, merged; one that throws is logged and left out. */
+  /**
+   * The interceptors' pairs for {@code event}, merged; one that throws is logged and left out,
+   * and pairs over {@link #MAX_METADATA_CHARS} in all are logged and none kept.
+   */
   Map<String, String> capture(Event event) {
     Map<String, String> merged = null;
     for (AttemptInterceptor i : list) {
@@ -41,7 +48,22 @@ final class Interceptors {
             + " the event is sent without it", i.getClass().getName(), event.id(), e));
       }
     }
-    return merged == null ? Map.of() : Map.copyOf(merged);
+    if (merged == null) {
+      return Map.of();
+    }
+    int chars = 0;
+    for (Map.Entry<String, String> e : merged.entrySet()) {
+      chars += e.getKey().length() + e.getValue().length();
+    }
+    if (chars > MAX_METADATA_CHARS) {
+      int size = chars;
+      Set<String> keys = merged.keySet();
+      Reporter.safely(() -> Reporter.log.warn("the AttemptInterceptors captured {} characters of metadata for event {},"
+          + " over the limit of {}; the event is sent without any (keys: {})", size, event.id(), MAX_METADATA_CHARS,
+          keys));
+      return Map.of();
+    }
+    return Map.copyOf(merged);
   }
 
   /** Sends {@code request} through every interceptor to the transport. */
