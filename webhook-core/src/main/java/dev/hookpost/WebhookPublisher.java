@@ -2,6 +2,7 @@ package dev.hookpost;
 
 import dev.hookpost.internal.engine.Engine;
 import dev.hookpost.internal.engine.EngineSettings;
+import dev.hookpost.spi.AttemptInterceptor;
 import dev.hookpost.spi.DeliveryQuery;
 import dev.hookpost.spi.DeliveryStore;
 import dev.hookpost.spi.TransactionalDeliveryStore;
@@ -160,6 +161,7 @@ public final class WebhookPublisher implements AutoCloseable {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private RetryPolicy retryPolicy = RetryPolicy.standardSchedule();
     private final List<DeliveryListener> listeners = new ArrayList<>();
+    private final List<AttemptInterceptor> interceptors = new ArrayList<>();
     private EventCodec codec;
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
@@ -339,6 +341,15 @@ public final class WebhookPublisher implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds an interceptor around every attempt, e.g. tracing from {@code webhook-opentelemetry};
+     * the first added runs outermost. Its {@link AttemptInterceptor#capture} runs on every send.
+     */
+    public Builder interceptor(AttemptInterceptor interceptor) {
+      this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
     /** Sets how events are serialized, e.g. {@code EventCodec.jackson(myObjectMapper)}. */
     public Builder codec(EventCodec codec) {
       this.codec = Objects.requireNonNull(codec, "codec");
@@ -370,7 +381,7 @@ public final class WebhookPublisher implements AutoCloseable {
     }
 
     /**
-     * Builds and starts the publisher.
+     * Builds and starts the publisher, then tells each listener {@link DeliveryListener#onStart}.
      *
      * @throws IllegalArgumentException if no transport was set, or both {@link #subscription}
      *     and {@link #registry(SubscriptionRegistry)} were used
@@ -393,8 +404,10 @@ public final class WebhookPublisher implements AutoCloseable {
           codec == null ? EventCodec.jackson() : codec, clock, scheduler,
           new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingPerSubscription, blockWhenFull,
               maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight),
-          store == null ? DeliveryStore.inMemory(maxPendingDeliveries) : store);
-      return new WebhookPublisher(engine, shutdownTimeout);
+          store == null ? DeliveryStore.inMemory(maxPendingDeliveries) : store, List.copyOf(interceptors));
+      WebhookPublisher publisher = new WebhookPublisher(engine, shutdownTimeout);
+      engine.started(publisher);
+      return publisher;
     }
   }
 }

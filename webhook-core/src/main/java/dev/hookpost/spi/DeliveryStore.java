@@ -1,12 +1,12 @@
 package dev.hookpost.spi;
 
-import dev.hookpost.internal.store.InMemoryDeliveryStore;
 import dev.hookpost.DeliveryQueueFullException;
 import dev.hookpost.internal.store.InMemoryDeliveryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +39,20 @@ public interface DeliveryStore {
    *     was stored)
    */
   List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds, Instant dueAt);
+
+  /**
+   * Like {@link #enqueue(String, String, byte[], List, Instant)}, and keeps {@code metadata}
+   * (what {@link AttemptInterceptor#capture} returned) with the event, to be handed back as
+   * every one of its deliveries' {@link StoredDelivery#metadata()}. The publisher calls this
+   * one. Default: the plain {@code enqueue}, which drops the metadata; the in-memory store and
+   * {@code JdbcDeliveryStore} keep it.
+   *
+   * @throws DeliveryQueueFullException if the store bounds what it holds and is full
+   */
+  default List<String> enqueue(String eventId, String eventType, byte[] payload, Map<String, String> metadata,
+      List<String> subscriptionIds, Instant dueAt) {
+    return enqueue(eventId, eventType, payload, subscriptionIds, dueAt);
+  }
 
   /**
    * Claims up to {@code limit} pending deliveries due at {@code now} whose lease is free or
@@ -74,6 +88,16 @@ public interface DeliveryStore {
 
   /** Deliveries matching {@code query}, oldest first. */
   List<StoredDelivery> find(DeliveryQuery query);
+
+  /**
+   * How many deliveries match {@code query}, whatever its limit: what a gauge of pending
+   * deliveries reads. Default: the size of {@link #find} with the largest limit, so at most
+   * {@link DeliveryQuery#MAX_LIMIT}; the in-memory store and {@code JdbcDeliveryStore} count
+   * them all without reading them.
+   */
+  default int count(DeliveryQuery query) {
+    return find(query.limit(DeliveryQuery.MAX_LIMIT)).size();
+  }
 
   /**
    * The deliveries with these ids, in any state, payload included. Ids the store does not hold

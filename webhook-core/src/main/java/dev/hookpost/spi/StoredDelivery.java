@@ -1,6 +1,7 @@
 package dev.hookpost.spi;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,12 +20,15 @@ import java.util.Objects;
  * @param lastStatus the last HTTP status, or 0
  * @param lastError the last error or the reason it ended, or null
  * @param updatedAt when it last changed
+ * @param metadata what {@link AttemptInterceptor#capture} kept with the event when it was sent
+ *     (e.g. the W3C {@code traceparent} of the sending trace); never sent as such; empty when
+ *     nothing was kept
  */
 public record StoredDelivery(String deliveryId, String eventId, String eventType, byte[] payload,
     String subscriptionId, DeliveryState state, int attempts, Instant createdAt, Instant firstAttemptAt,
-    Instant nextAttemptAt, int lastStatus, String lastError, Instant updatedAt) {
+    Instant nextAttemptAt, int lastStatus, String lastError, Instant updatedAt, Map<String, String> metadata) {
 
-  /** @throws NullPointerException if a required component is null */
+  /** @throws NullPointerException if a required component, or a metadata key or value, is null */
   public StoredDelivery {
     Objects.requireNonNull(deliveryId, "deliveryId");
     Objects.requireNonNull(eventId, "eventId");
@@ -34,6 +38,19 @@ public record StoredDelivery(String deliveryId, String eventId, String eventType
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+    metadata = Map.copyOf(Objects.requireNonNull(metadata, "metadata"));
+  }
+
+  /**
+   * A delivery with no metadata.
+   *
+   * @throws NullPointerException if a required component is null
+   */
+  public StoredDelivery(String deliveryId, String eventId, String eventType, byte[] payload, String subscriptionId,
+      DeliveryState state, int attempts, Instant createdAt, Instant firstAttemptAt, Instant nextAttemptAt,
+      int lastStatus, String lastError, Instant updatedAt) {
+    this(deliveryId, eventId, eventType, payload, subscriptionId, state, attempts, createdAt, firstAttemptAt,
+        nextAttemptAt, lastStatus, lastError, updatedAt, Map.of());
   }
 
   /** The id of the delivery of {@code eventId} to {@code subscriptionId}. */

@@ -6,6 +6,7 @@ import dev.hookpost.WebhookPublisher;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link DeliveryStore} that can enqueue inside the application's own database transaction
@@ -23,4 +24,17 @@ public interface TransactionalDeliveryStore extends DeliveryStore {
    */
   List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt);
+
+  /**
+   * Like {@link #enqueue(Connection, String, String, byte[], List, Instant)}, and keeps
+   * {@code metadata} with the event as {@link DeliveryStore#enqueue(String, String, byte[], Map,
+   * List, Instant)} does. The publisher calls this one. Default: the plain {@code enqueue},
+   * which drops the metadata.
+   *
+   * @throws WebhookException if the statements fail (the caller's transaction should roll back)
+   */
+  default List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
+      Map<String, String> metadata, List<String> subscriptionIds, Instant dueAt) {
+    return enqueue(connection, eventId, eventType, payload, subscriptionIds, dueAt);
+  }
 }

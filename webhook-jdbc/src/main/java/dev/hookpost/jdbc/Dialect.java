@@ -10,9 +10,10 @@ enum Dialect {
     @Override
     String insertEventIfAbsent(String table) {
       return "MERGE INTO " + table + " t USING (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(255)),"
-          + " CAST(? AS VARBINARY), CAST(? AS TIMESTAMP WITH TIME ZONE))) s(event_id, event_type, payload, created_at)"
-          + " ON t.event_id = s.event_id WHEN NOT MATCHED THEN INSERT (event_id, event_type, payload, created_at)"
-          + " VALUES (s.event_id, s.event_type, s.payload, s.created_at)";
+          + " CAST(? AS VARBINARY), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR)))"
+          + " s(event_id, event_type, payload, created_at, metadata) ON t.event_id = s.event_id WHEN NOT MATCHED"
+          + " THEN INSERT (event_id, event_type, payload, created_at, metadata)"
+          + " VALUES (s.event_id, s.event_type, s.payload, s.created_at, s.metadata)";
     }
 
     @Override
@@ -31,8 +32,8 @@ enum Dialect {
   POSTGRESQL("BYTEA", 10) {
     @Override
     String insertEventIfAbsent(String table) {
-      return "INSERT INTO " + table + " (event_id, event_type, payload, created_at) VALUES (?, ?, ?, ?)"
-          + " ON CONFLICT (event_id) DO NOTHING";
+      return "INSERT INTO " + table + " (event_id, event_type, payload, created_at, metadata)"
+          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING";
     }
 
     @Override
@@ -55,7 +56,7 @@ enum Dialect {
 
   /**
    * Inserts an event unless one with its id exists. Parameters: event_id, event_type, payload,
-   * created_at.
+   * created_at, metadata (null when empty).
    */
   abstract String insertEventIfAbsent(String table);
 

@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -183,11 +184,25 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt) {
+    return enqueue(eventId, eventType, payload, Map.of(), subscriptionIds, dueAt);
+  }
+
+  /**
+   * {@inheritDoc} Runs in its own transaction on a connection of its own; the metadata goes in
+   * the events table.
+   *
+   * @throws WebhookException if the database fails (nothing was stored)
+   */
+  @Override
+  public List<String> enqueue(String eventId, String eventType, byte[] payload, Map<String, String> metadata,
+      List<String> subscriptionIds, Instant dueAt) {
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
+    String kept = Metadata.encode(Objects.requireNonNull(metadata, "metadata"));
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
-    return db.transaction("enqueue event " + eventId, c -> insert(c, eventId, eventType, payload, subscriptionIds, dueAt));
+    return db.transaction("enqueue event " + eventId, c -> insert(c, eventId, eventType, payload, kept, subscriptionIds,
+        dueAt));
   }
 
   /**
@@ -200,15 +215,28 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
       List<String> subscriptionIds, Instant dueAt) {
+    return enqueue(connection, eventId, eventType, payload, Map.of(), subscriptionIds, dueAt);
+  }
+
+  /**
+   * {@inheritDoc} As {@link #enqueue(Connection, String, String, byte[], List, Instant)}; the
+   * metadata goes in the events table.
+   *
+   * @throws IllegalArgumentException if {@code connection} is in auto-commit mode
+   */
+  @Override
+  public List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
+      Map<String, String> metadata, List<String> subscriptionIds, Instant dueAt) {
     Objects.requireNonNull(connection, "connection");
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
+    String kept = Metadata.encode(Objects.requireNonNull(metadata, "metadata"));
     try {
       if (connection.getAutoCommit()) {
         throw new IllegalArgumentException("the connection is in auto-commit mode, so event " + eventId
             + " would not join a transaction; call connection.setAutoCommit(false) before the business change");
       }
       return subscriptionIds.isEmpty() ? List.of()
-          : insert(connection, eventId, eventType, payload, subscriptionIds, dueAt);
+          : insert(connection, eventId, eventType, payload, kept, subscriptionIds, dueAt);
     } catch (SQLException e) {
       throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -227,13 +255,14 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /** Inserts what is missing; returns the subscription ids whose delivery was new. */
-  private List<String> insert(Connection c, String eventId, String eventType, byte[] payload,
+  private List<String> insert(Connection c, String eventId, String eventType, byte[] payload, String metadata,
       List<String> subscriptionIds, Instant dueAt) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(dialect.insertEventIfAbsent(schema.events))) {
       ps.setString(1, eventId);
       ps.setString(2, eventType);
       ps.setBytes(3, payload);
       Params.setInstant(ps, 4, dueAt);
+      Params.setText(ps, 5, metadata);
       ps.executeUpdate();
     }
     List<String> subs = new java.util.ArrayList<>(new LinkedHashSet<>(subscriptionIds));
@@ -562,6 +591,27 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         + " ORDER BY created_at, seq LIMIT ?";
     params.add(query.limit());
     return db.read("find deliveries", c -> Rows.withEvents(c, schema.events, Rows.select(c, sql, ps -> bind(ps, params))));
+  }
+
+  /**
+   * {@inheritDoc} One {@code COUNT(*)} in the database, whatever the query's limit.
+   *
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public int count(DeliveryQuery query) {
+    Objects.requireNonNull(query, "query");
+    List<Object> params = new ArrayList<>();
+    String sql = "SELECT COUNT(*) FROM " + schema.deliveries + " WHERE " + filter(query, query.states(), params);
+    return db.read("count deliveries", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, params);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+    });
   }
 
   /**

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Schema {
   /** The version this library writes and reads. */
-  static final int LATEST = 1;
+  static final int LATEST = 2;
   /** Longest error text kept in {@code last_error} and in the history, in characters. */
   static final int MAX_ERROR_LENGTH = 2000;
 
@@ -44,6 +44,9 @@ final class Schema {
 
   /** The statements of version {@code version}, in order. */
   List<String> ddl(int version, Dialect dialect) {
+    if (version == 2) { // what AttemptInterceptor.capture kept with an event (e.g. its traceparent), form-encoded
+      return List.of("ALTER TABLE " + events + " ADD COLUMN IF NOT EXISTS metadata VARCHAR");
+    }
     if (version != 1) {
       throw new IllegalArgumentException("no schema version " + version);
     }
@@ -91,7 +94,7 @@ final class Schema {
 
   /** A short description of a version, kept in the version table for people reading it. */
   static String describe(int version) {
-    return version == 1 ? "events, deliveries, attempts" : "version " + version;
+    return version == 1 ? "events, deliveries, attempts" : version == 2 ? "events.metadata" : "version " + version;
   }
 
   /**

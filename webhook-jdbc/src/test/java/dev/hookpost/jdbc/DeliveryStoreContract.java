@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -353,6 +354,39 @@ abstract class DeliveryStoreContract {
 
     assertThat(ids(store.find(DeliveryQuery.deadLetters().limit(3))))
         .containsExactly("evt_1/shipping", "evt_2/shipping", "evt_3/shipping");
+  }
+
+  @Test
+  void countCountsEveryMatchingDeliveryWhateverTheQueryLimit() {
+    for (int i = 1; i <= 3; i++) {
+      ended("evt_" + i, "shipping", T0.plusSeconds(i), DeliveryState.FAILED);
+    }
+    enqueue("evt_pending", T0);
+
+    assertThat(store.count(DeliveryQuery.deadLetters().limit(1))).isEqualTo(3);
+    assertThat(store.count(DeliveryQuery.inState(DeliveryState.PENDING))).isEqualTo(1);
+    assertThat(store.count(DeliveryQuery.deadLetters().forSubscription("billing"))).isZero();
+  }
+
+  // ---- metadata ----
+
+  @Test
+  void metadataKeptWithTheEventComesBackWithEveryDeliveryAndEveryRead() {
+    Map<String, String> metadata = Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", "note", "a=b&c d%é");
+    store.enqueue("evt_1", TYPE, bytes("{}"), metadata, List.of("shipping", "billing"), T0);
+
+    assertThat(store.claim(T0, 10, LEASE, "a")).hasSize(2).allSatisfy(d -> assertThat(d.metadata()).isEqualTo(metadata));
+    assertThat(only(store.lookup(List.of("evt_1/billing"))).metadata()).isEqualTo(metadata);
+    assertThat(store.find(DeliveryQuery.inState(DeliveryState.PENDING))).allSatisfy(
+        d -> assertThat(d.metadata()).isEqualTo(metadata));
+  }
+
+  @Test
+  void anEventEnqueuedWithoutMetadataHasNone() {
+    enqueue("evt_1", T0);
+
+    assertThat(only(store.claim(T0, 10, LEASE, "a")).metadata()).isEmpty();
   }
 
   // ---- requeue ----

@@ -2,6 +2,7 @@ package dev.hookpost.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hookpost.spi.DeliveryQuery;
 import dev.hookpost.spi.DeliveryState;
@@ -14,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -117,18 +119,34 @@ abstract class JdbcStoreContract extends DeliveryStoreContract {
     JdbcDeliveryStore again = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
 
     assertThat(ids(again.claim(T0, 10, LEASE, "a"))).containsExactly("evt_1/shipping");
-    assertThat(count(prefix() + "schema_version")).isEqualTo(1);
+    assertThat(count(prefix() + "schema_version")).isEqualTo(Schema.LATEST);
   }
 
   @Test
-  void schemaVersionTableRecordsVersionOne() throws SQLException {
+  void schemaVersionTableRecordsEveryVersionApplied() throws SQLException {
     try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT version, description FROM " + prefix() + "schema_version")) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getInt(1)).isEqualTo(1);
-      assertThat(rs.getString(2)).isNotBlank();
+        ResultSet rs = s.executeQuery("SELECT version, description FROM " + prefix() + "schema_version ORDER BY version")) {
+      for (int v = 1; v <= Schema.LATEST; v++) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(v);
+        assertThat(rs.getString(2)).isNotBlank();
+      }
       assertThat(rs.next()).isFalse();
     }
+  }
+
+  @Test
+  void tablesAtVersionOneAreUpgradedAndKeepTheirEvents() throws SQLException {
+    enqueue("evt_old", T0);
+    execute("ALTER TABLE " + prefix() + "events DROP COLUMN metadata");
+    execute("DELETE FROM " + prefix() + "schema_version WHERE version > 1");
+
+    JdbcDeliveryStore upgraded = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
+    upgraded.enqueue("evt_new", TYPE, bytes("{}"), Map.of("traceparent", "00-x"), List.of("shipping"), T0);
+
+    assertThat(upgraded.claim(T0, 10, LEASE, "a")).extracting(StoredDelivery::deliveryId, StoredDelivery::metadata)
+        .containsExactlyInAnyOrder(tuple("evt_old/shipping", Map.of()), tuple("evt_new/shipping",
+            Map.of("traceparent", "00-x")));
   }
 
   @Test

@@ -150,6 +150,6 @@ class PostgresDeliveryStoreTest extends JdbcStoreContract {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(count(fresh + "schema_version")).isEqualTo(1);
+    assertThat(count(fresh + "schema_version")).isEqualTo(Schema.LATEST);
   }
 }

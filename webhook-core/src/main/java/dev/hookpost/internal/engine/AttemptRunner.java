@@ -29,6 +29,7 @@ final class AttemptRunner {
   private static final ThreadLocal<Boolean> IN_ATTEMPT = ThreadLocal.withInitial(() -> false);
 
   private final Transport transport;
+  private final Interceptors interceptors;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final EndpointQueues queues;
@@ -37,9 +38,10 @@ final class AttemptRunner {
   private final Duration pollInterval;
   private final boolean rateLimited;
 
-  AttemptRunner(Transport transport, Clock clock, ScheduledExecutorService scheduler, EndpointQueues queues,
+  AttemptRunner(Transport transport, Interceptors interceptors, Clock clock, ScheduledExecutorService scheduler, EndpointQueues queues,
       Recorder recorder, EngineSettings settings) {
     this.transport = transport;
+    this.interceptors = interceptors;
     this.clock = clock;
     this.scheduler = scheduler;
     this.queues = queues;
@@ -124,9 +126,10 @@ final class AttemptRunner {
     int number = ++c.attempts;
     CompletableFuture<TransportResponse> response;
     try {
-      response = transport.send(request(c, start));
+      response = interceptors.send(c.stored, c.subscription, number, request(c, start));
       if (response == null) {
-        response = CompletableFuture.failedFuture(new IllegalStateException(transport + " returned no future"));
+        response = CompletableFuture.failedFuture(new IllegalStateException(transport + " or an interceptor returned"
+            + " no future"));
       }
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);

@@ -6,6 +6,7 @@ import dev.hookpost.spi.StoredDelivery;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 
 /** One delivery in {@link InMemoryDeliveryStore}: its mutable state, guarded by the store's lock. */
 final class Entry {
@@ -13,6 +14,8 @@ final class Entry {
   final String eventType;
   /** The envelope bytes; dropped (null) once the delivery ended and is only remembered. */
   byte[] payload;
+  /** What the publisher's interceptors kept with the event; usually the shared empty map. */
+  final Map<String, String> metadata;
   final Instant createdAt;
   final long seq;
   DeliveryState state = DeliveryState.PENDING;
@@ -27,10 +30,11 @@ final class Entry {
   /** Attempts from the second on, with the first; null while there was at most one (most deliveries). */
   ArrayDeque<AttemptRecord> history;
 
-  Entry(DeliveryKey key, String eventType, byte[] payload, Instant at, long seq) {
+  Entry(DeliveryKey key, String eventType, byte[] payload, Map<String, String> metadata, Instant at, long seq) {
     this.key = key;
     this.eventType = eventType;
     this.payload = payload;
+    this.metadata = metadata;
     this.createdAt = at;
     this.nextAttemptAt = at;
     this.updatedAt = at;
@@ -57,6 +61,6 @@ final class Entry {
   StoredDelivery view() {
     return new StoredDelivery(id(), key.eventId(), eventType, payload != null ? payload : new byte[0],
         key.subscriptionId(), state, attempts, createdAt,
-        firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt);
+        firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt, metadata);
   }
 }

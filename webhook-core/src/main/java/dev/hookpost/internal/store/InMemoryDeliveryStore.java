@@ -104,8 +104,15 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   }
 
   @Override
+  public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+      Instant dueAt) {
+    return enqueue(eventId, eventType, payload, Map.of(), subscriptionIds, dueAt);
+  }
+
+  @Override
   public synchronized List<String> enqueue(String eventId, String eventType, byte[] payload,
-      List<String> subscriptionIds, Instant dueAt) {
+      Map<String, String> metadata, List<String> subscriptionIds, Instant dueAt) {
+    Map<String, String> kept = Map.copyOf(metadata);
     int fresh = 0;
     for (String sub : subscriptionIds) {
       fresh += byId.containsKey(new DeliveryKey(eventId, sub)) ? 0 : 1;
@@ -121,7 +128,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         continue;
       }
       recentlyEnded.remove(key);
-      Entry e = new Entry(key, eventType, payload, dueAt, seq++);
+      Entry e = new Entry(key, eventType, payload, kept, dueAt, seq++);
       byId.put(key, e);
       due.add(e);
       added.add(sub);
@@ -324,6 +331,15 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       }
     }
     return out;
+  }
+
+  @Override
+  public synchronized int count(DeliveryQuery query) {
+    int n = 0;
+    for (Entry e : byId.values()) {
+      n += query.states().contains(e.state) && query.matches(e.view()) ? 1 : 0;
+    }
+    return n;
   }
 
   @Override
