@@ -37,6 +37,7 @@ public final class Engine {
   private final Shutdown shutdown;
   private final Handles handles;
   private final Held held;
+  private final Lifecycle lifecycle;
 
   /**
    * Builds and starts an engine; with a durable store it starts claiming what is already due.
@@ -52,7 +53,7 @@ public final class Engine {
     String owner = "hookpost-" + UUID.randomUUID();
     boolean ownsScheduler = scheduler == null;
     ScheduledExecutorService threads = ownsScheduler ? newScheduler() : scheduler;
-    Lifecycle lifecycle = new Lifecycle();
+    this.lifecycle = new Lifecycle();
     this.handles = new Handles();
     Reporter reporter = new Reporter(listeners);
     EndpointQueues queues = new EndpointQueues(settings.maxConcurrencyPerEndpoint(), settings.rateLimitPerEndpoint(),
@@ -97,6 +98,11 @@ public final class Engine {
   /** The registry subscriptions are read from. */
   public SubscriptionRegistry registry() {
     return registry;
+  }
+
+  /** Whether {@link #shutdown} has begun: sends are refused from then on. */
+  public boolean closed() {
+    return lifecycle.closed();
   }
 
   /** See {@code WebhookPublisher.shutdown}; never throws. */
