@@ -8,8 +8,13 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.annotation.ImportCandidates;
 
-/** IDEs complete {@code hookpost.*} from the metadata the configuration processor writes into the jar. */
+/**
+ * What the jar tells Spring Boot and IDEs: its auto-configurations, and {@code hookpost.*}
+ * metadata the configuration processor writes.
+ */
 class ConfigurationMetadataTest {
 
   @Test
@@ -27,5 +32,11 @@ class ConfigurationMetadataTest {
     assertThat(names).contains("hookpost.subscriptions", "hookpost.store", "hookpost.retry.policy",
         "hookpost.http.connect-timeout", "hookpost.http.allow", "hookpost.endpoint.max-concurrency",
         "hookpost.receiver.secrets");
+  }
+
+  @Test
+  void bothAutoConfigurationsAreRegisteredForSpringBootToFind() {
+    assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
+        .contains(HookpostAutoConfiguration.class.getName(), HookpostReceiverAutoConfiguration.class.getName());
   }
 }
