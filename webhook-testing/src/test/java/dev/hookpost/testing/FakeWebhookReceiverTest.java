@@ -516,7 +516,8 @@ class FakeWebhookReceiverTest {
   void awaitDeliveriesFailsSayingNothingArrived() {
     assertThatThrownBy(() -> receiver.awaitDeliveries(1, Duration.ofMillis(50)))
         .isInstanceOf(AssertionError.class)
-        .hasMessage("expected the fake receiver to receive 1 deliveries within PT0.05S but it received 0.");
+        .hasMessageStartingWith("expected the fake receiver to receive 1 deliveries within PT0.05S but it received 0."
+            + "\nThe receiver at " + receiver.url() + " saw no connection at all");
   }
 
   @Test
