@@ -128,6 +128,14 @@ public final class WebhookPublisher implements AutoCloseable {
   }
 
   /**
+   * Whether {@link #shutdown(Duration)} or {@link #close()} has been called: a closed publisher
+   * refuses {@link #send}. For health checks.
+   */
+  public boolean isClosed() {
+    return engine.closed();
+  }
+
+  /**
    * {@link #shutdown(Duration) Shuts down} within the configured shutdown timeout (default 10 s);
    * what could not be finished is logged at WARN and reported as {@link DeliveryOutcome.Abandoned}.
    */

@@ -40,6 +40,7 @@ public final class Engine {
   private final Handles handles;
   private final Held held;
   private final Reporter reporter;
+  private final Lifecycle lifecycle;
 
   /**
    * Builds and starts an engine; with a durable store it starts claiming what is already due.
@@ -56,7 +57,7 @@ public final class Engine {
     String owner = "hookpost-" + UUID.randomUUID();
     boolean ownsScheduler = scheduler == null;
     ScheduledExecutorService threads = ownsScheduler ? newScheduler() : scheduler;
-    Lifecycle lifecycle = new Lifecycle();
+    this.lifecycle = new Lifecycle();
     this.handles = new Handles();
     this.reporter = new Reporter(listeners);
     Interceptors chain = new Interceptors(interceptors, transport);
@@ -107,6 +108,11 @@ public final class Engine {
   /** The registry subscriptions are read from. */
   public SubscriptionRegistry registry() {
     return registry;
+  }
+
+  /** Whether {@link #shutdown} has begun: sends are refused from then on. */
+  public boolean closed() {
+    return lifecycle.closed();
   }
 
   /** See {@code WebhookPublisher.shutdown}; never throws. */
