@@ -30,7 +30,7 @@ final class Secrets {
       base64 = secret.substring(PREFIX.length());
     } else if (prefixRequired) {
       throw new IllegalArgumentException(field + " must start with 'whsec_' followed by base64 of 24 to 64"
-          + " random bytes (or 'whsk_' for an Ed25519 signing key); generate one with Signer.generateSecret()");
+          + " random bytes; generate one with Signer.generateSecret()");
     } else {
       base64 = secret;
     }

@@ -201,9 +201,9 @@ public final class WebhookVerifier {
     }
     if (!matched) {
       throw new WebhookVerificationException(Reason.NO_MATCHING_SIGNATURE, "no signature in webhook-signature"
-          + " matches the body: of " + examined + " signature(s) looked at, " + skipped + " were malformed, of"
-          + " another version, or of a scheme this verifier has no key for; it holds " + secrets.size()
-          + " whsec_ secret(s) (v1) and " + publicKeys.size() + " whpk_ public key(s) (v1a)"
+          + " matches the body under the " + secrets.size() + " secret(s) (v1) and " + publicKeys.size()
+          + " public key(s) (v1a) held; " + examined + " looked at, " + skipped + " skipped as malformed, of another"
+          + " version, or of a scheme with no key here"
           + (pos < n ? "; only the first " + MAX_SIGNATURES + " signatures are looked at" : ""));
     }
   }

@@ -179,8 +179,8 @@ class WebhookVerifierTest {
 
     assertThatThrownBy(() -> publicOnly.verify(SPEC_ID, "" + SPEC_TIMESTAMP, SPEC_SIGNATURE, SPEC_BODY))
         .isInstanceOf(WebhookVerificationException.class)
-        .hasMessageContaining("of 1 signature(s) looked at, 1 were malformed, of another version, or of a scheme")
-        .hasMessageContaining("0 whsec_ secret(s) (v1) and 1 whpk_ public key(s) (v1a)");
+        .hasMessageContaining("under the 0 secret(s) (v1) and 1 public key(s) (v1a) held")
+        .hasMessageContaining("1 looked at, 1 skipped as malformed, of another version, or of a scheme with no key");
   }
 
   @Test

@@ -130,7 +130,8 @@ final class AttemptRunner {
     CompletableFuture<TransportResponse> response;
     if (CustomSigning.isCustom(s)) { // it may be slow: signed on a thread of its own, then sent from there
       response = customSigning.sign(s, c.stored.eventId(), timestamp, c.stored.payload())
-          .thenCompose(signature -> send(request(c, timestamp, signature)));
+          .thenCompose(signature -> c.phase() == Claim.Phase.RUNNING ? send(request(c, timestamp, signature))
+              : CompletableFuture.failedFuture(new IllegalStateException("abandoned while its signer ran")));
     } else {
       try {
         response = send(request(c, timestamp, s.signer().sign(c.stored.eventId(), timestamp, c.stored.payload())));
