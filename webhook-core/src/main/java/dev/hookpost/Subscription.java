@@ -2,6 +2,8 @@ package dev.hookpost;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,19 +30,22 @@ import java.util.regex.Pattern;
  * copies it for changes.
  */
 public final class Subscription {
+  /** How long a rotated-out key keeps signing beside the new one by default: 24 hours. */
+  public static final Duration DEFAULT_ROTATION_GRACE = Duration.ofHours(24);
+
   private final String id;
   private final URI endpoint;
-  private final List<String> secrets;
-  private final StandardWebhooksSigner signer;
+  private final List<SigningKey> keys;
+  private final Signer signer;
   private final EventTypeFilter filter;
   private final Map<String, String> headers;
   private final boolean enabled;
   private final RetryPolicy retryPolicy;
 
-  private Subscription(Builder b, StandardWebhooksSigner signer, URI endpoint, EventTypeFilter filter) {
+  private Subscription(Builder b, Signer signer, URI endpoint, EventTypeFilter filter) {
     this.id = b.id;
     this.endpoint = endpoint;
-    this.secrets = List.copyOf(b.secrets);
+    this.keys = List.copyOf(b.keys);
     this.signer = signer;
     this.filter = filter;
     this.headers = Map.copyOf(b.headers);
@@ -48,7 +53,7 @@ public final class Subscription {
     this.retryPolicy = b.retryPolicy;
   }
 
-  /** Starts a new subscription. {@link Builder#endpoint} and {@link Builder#secret} are required. */
+  /** Starts a new subscription. {@link Builder#endpoint} and {@link Builder#secret} (or a {@link Builder#signer}) are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -58,7 +63,8 @@ public final class Subscription {
     Builder b = new Builder();
     b.id = id;
     b.endpoint = endpoint.toString();
-    b.secrets.addAll(secrets);
+    b.keys.addAll(keys);
+    b.signer = keys.isEmpty() ? signer : null;
     b.eventTypes.addAll(filter.patterns());
     b.headers.putAll(headers);
     b.enabled = enabled;
@@ -106,9 +112,44 @@ public final class Subscription {
     return newEnabled == enabled ? this : toBuilder().enabled(newEnabled).build();
   }
 
-  /** The signer made from this subscription's secrets: what signs each of its requests. */
+  /** What signs each of its requests: the signer made from its keys, or the one given to {@link Builder#signer}. */
   public Signer signer() {
     return signer;
+  }
+
+  /**
+   * Its signing keys with their rotation state; empty when it has a {@link Builder#signer} of its
+   * own. Store these with the subscription and give them back to {@link Builder#signingKeys}.
+   */
+  public List<SigningKey> signingKeys() {
+    return keys;
+  }
+
+  /**
+   * Returns a copy signing with {@code newSecret} too, while its current keys keep signing for
+   * {@link #DEFAULT_ROTATION_GRACE} (24 h) from now, after which they are left out on their own.
+   * Receivers can move to the new key at any time in that window.
+   *
+   * @param newSecret {@code whsec_...} or {@code whsk_...}, checked as in {@link Builder#secret}
+   * @throws IllegalStateException if it signs with its own {@link Builder#signer}
+   * @throws IllegalArgumentException if the new secret is malformed
+   */
+  public Subscription rotateSecret(String newSecret) {
+    return rotateSecret(newSecret, Instant.now(), DEFAULT_ROTATION_GRACE);
+  }
+
+  /**
+   * Returns a copy signing with {@code newSecret} too, while its current keys keep signing until
+   * {@code now + grace}; keys expired by {@code now} are dropped.
+   *
+   * @throws IllegalStateException if it signs with its own {@link Builder#signer}
+   * @throws IllegalArgumentException if the new secret is malformed or grace is negative
+   */
+  public Subscription rotateSecret(String newSecret, Instant now, Duration grace) {
+    if (keys.isEmpty()) {
+      throw new IllegalStateException("subscription '" + id + "' signs with its own signer; rotate its keys there");
+    }
+    return toBuilder().signingKeys(KeyRotation.rotate(keys, newSecret, now, grace)).build();
   }
 
   /**
@@ -130,7 +171,7 @@ public final class Subscription {
   @Override
   public boolean equals(Object o) {
     return o instanceof Subscription s && id.equals(s.id) && endpoint.equals(s.endpoint)
-        && secrets.equals(s.secrets) && filter.patterns().equals(s.filter.patterns())
+        && keys.equals(s.keys) && (!keys.isEmpty() || signer.equals(s.signer)) && filter.patterns().equals(s.filter.patterns())
         && headers.equals(s.headers) && enabled == s.enabled && Objects.equals(retryPolicy, s.retryPolicy);
   }
 
@@ -145,7 +186,8 @@ public final class Subscription {
 
     private String id;
     private String endpoint;
-    private final List<String> secrets = new ArrayList<>();
+    private final List<SigningKey> keys = new ArrayList<>();
+    private Signer signer;
     private final List<String> eventTypes = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean enabled = true;
@@ -165,20 +207,43 @@ public final class Subscription {
       return this;
     }
 
-    /** Sets the one signing secret, {@code whsec_} + base64 of 24 to 64 bytes. Required (or {@link #secrets}). */
+    /**
+     * Sets the one signing secret. Required (or {@link #secrets}, {@link #signingKeys} or
+     * {@link #signer}). Its prefix picks the scheme: {@code whsec_} + base64 of 24 to 64 bytes
+     * signs {@code v1} (HMAC-SHA256); {@code whsk_} + base64 of an Ed25519 private key (raw 32
+     * bytes or PKCS#8 DER) signs {@code v1a}.
+     */
     public Builder secret(String secret) {
-      this.secrets.clear();
-      this.secrets.add(secret);
+      return secrets(secret);
+    }
+
+    /**
+     * Sets several signing secrets, each as in {@link #secret}: every request carries one
+     * signature per secret, so receivers holding any of them accept it. To rotate with an end,
+     * see {@link Subscription#rotateSecret}.
+     */
+    public Builder secrets(String... secrets) {
+      this.keys.clear();
+      for (String s : secrets) {
+        this.keys.add(SigningKey.of(s == null ? "" : s));
+      }
+      return this;
+    }
+
+    /** Sets the signing keys with their rotation state, as {@link Subscription#signingKeys()} returned them. */
+    public Builder signingKeys(List<SigningKey> keys) {
+      this.keys.clear();
+      this.keys.addAll(keys);
       return this;
     }
 
     /**
-     * Sets several signing secrets, for rotation: every request carries one signature per
-     * secret, so receivers holding the old or the new one accept it.
+     * Signs with {@code signer} instead of secrets held here, e.g. one that asks a KMS. It is
+     * called on a thread of the publisher's own for every attempt, with a 10 s limit; see
+     * {@link Signer}. Default: none (the secrets sign).
      */
-    public Builder secrets(String... secrets) {
-      this.secrets.clear();
-      this.secrets.addAll(Arrays.asList(secrets));
+    public Builder signer(Signer signer) {
+      this.signer = signer;
       return this;
     }
 
@@ -238,8 +303,12 @@ public final class Subscription {
       }
       Names.require("subscription id", id, "shipping-service");
       URI uri = parseEndpoint(endpoint);
-      StandardWebhooksSigner signer = StandardWebhooksSigner.of("secret", secrets, true);
-      return new Subscription(this, signer, uri, EventTypeFilter.of(eventTypes));
+      if (signer != null && !keys.isEmpty()) {
+        throw new IllegalArgumentException("set either secret(s) or signer(...), not both: a custom signer holds its"
+            + " own keys");
+      }
+      Signer s = signer != null ? signer : StandardWebhooksSigner.of("secret", keys);
+      return new Subscription(this, s, uri, EventTypeFilter.of(eventTypes));
     }
 
     private static URI parseEndpoint(String url) {
