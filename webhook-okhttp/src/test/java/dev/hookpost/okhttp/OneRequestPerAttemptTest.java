@@ -130,6 +130,41 @@ class OneRequestPerAttemptTest {
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
+  @Test
+  void a407FromAProxyIsOneAttemptEvenWithAProxyAuthenticatorThatWouldAnswerIt() throws Exception {
+    OkHttpTransport viaProxy = OkHttpTransport.builder().addressGuard(AddressGuard.allowingPrivateNetworks())
+        .client(EVERYTHING_ON.newBuilder().proxy(server.getProxyAddress()).build()).build();
+    try {
+      script(new MockResponse.Builder().code(407).addHeader("Proxy-Authenticate", "Basic realm=\"p\"").build());
+      TransportRequest request = new TransportRequest(URI.create("http://hooks.example/hooks"), Map.of(),
+          "{}".getBytes(StandardCharsets.UTF_8));
+
+      assertThat(viaProxy.send(request).get(10, TimeUnit.SECONDS).status()).isEqualTo(407);
+      assertThat(server.getRequestCount()).isEqualTo(1);
+      assertThat(server.takeRequest().getHeaders().get("Proxy-Authorization")).isNull();
+    } finally {
+      viaProxy.close();
+    }
+  }
+
+  @Test
+  void everyRequestBodyIsOneShotSoOkHttpCanNeverSendItAgain() throws Exception {
+    List<Boolean> oneShot = new CopyOnWriteArrayList<>();
+    OkHttpTransport recording = OkHttpTransport.builder().addressGuard(LOOPBACK)
+        .client(EVERYTHING_ON.newBuilder().addInterceptor(chain -> {
+          oneShot.add(chain.request().body().isOneShot());
+          return chain.proceed(chain.request());
+        }).build()).build();
+    try {
+      script(new MockResponse.Builder().code(204).build());
+
+      assertThat(recording.send(post()).get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+      assertThat(oneShot).containsExactly(true);
+    } finally {
+      recording.close();
+    }
+  }
+
   @ParameterizedTest(name = "a {0} with a Location is one attempt")
   @ValueSource(ints = {300, 301, 302, 303, 307, 308})
   void aRedirectIsOneAttemptAndItsLocationIsNeverFollowed(int code) throws Exception {
