@@ -294,7 +294,8 @@ public final class Subscription {
      * Checks every setting and builds the subscription.
      *
      * @throws IllegalArgumentException naming the field and what is allowed: an endpoint that
-     *     is missing, not an absolute http(s) URL, has no host, or carries credentials; a
+     *     is missing, not an absolute http(s) URL, has no host or a host that is neither an IP
+     *     address nor a valid DNS name (saying what is wrong with it), or carries credentials; a
      *     missing or malformed secret; an invalid event type pattern or id
      */
     public Subscription build() {
@@ -332,17 +333,57 @@ public final class Subscription {
         throw new IllegalArgumentException("endpoint must not carry credentials (user:password@); send them"
             + " with .header(\"Authorization\", ...) instead");
       }
-      if (uri.getHost() == null || uri.getHost().isEmpty()) {
-        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
-      }
-      if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65_535)) {
-        throw new IllegalArgumentException("endpoint port " + uri.getPort() + " is outside 1..65535" + fix);
-      }
+      checkAuthority(url, uri, fix);
       if (uri.getRawFragment() != null) {
         throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has a #fragment, which"
             + " is never sent; remove it");
       }
       return uri;
+    }
+
+    /**
+     * Checks the host and port. {@link URI} reads its own, narrower grammar: for {@code 127.1},
+     * {@code 0x7f.1}, {@code 127.0.0.1.}, {@code ex_ample.com}, {@code %41.com} or a non-ASCII
+     * host it finds no host at all, only a raw authority, which is read here instead so that the
+     * message says what is wrong with the host. IPv4 addresses in any spelling pass: the
+     * transport's {@link AddressGuard#checkHost} parses and checks them.
+     */
+    private static void checkAuthority(String url, URI uri, String fix) {
+      String authority = uri.getRawAuthority();
+      if (authority == null || authority.isEmpty()) {
+        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
+      }
+      String host = uri.getHost();
+      int port = uri.getPort();
+      if (host == null) { // a registry-based authority: URI parsed no user info, host or port
+        if (authority.indexOf('@') >= 0) {
+          throw new IllegalArgumentException("endpoint must not carry credentials (user:password@); send them"
+              + " with .header(\"Authorization\", ...) instead");
+        }
+        int colon = authority.lastIndexOf(':');
+        host = colon < 0 ? authority : authority.substring(0, colon);
+        if (colon >= 0) {
+          String digits = authority.substring(colon + 1);
+          if (!digits.matches("[0-9]{1,5}")) {
+            throw new IllegalArgumentException("endpoint port '" + Names.printable(digits) + "' is not a number"
+                + fix);
+          }
+          port = Integer.parseInt(digits);
+        }
+      }
+      if (host.isEmpty()) {
+        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
+      }
+      if (port != -1 && (port < 1 || port > 65_535)) {
+        throw new IllegalArgumentException("endpoint port " + port + " is outside 1..65535" + fix);
+      }
+      if (host.startsWith("[")) {
+        return; // URI validated the IPv6 literal
+      }
+      String problem = Hosts.problem(host);
+      if (problem != null) {
+        throw new IllegalArgumentException("endpoint host '" + Names.printable(host) + "' " + problem + fix);
+      }
     }
   }
 }
