@@ -53,8 +53,9 @@ final class Durability {
     }
   }
 
+  /** The stores that warned about a caller's connection already (once each). */
   private static final java.util.Set<Object> WARNED_CALLERS =
-      java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+      java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
   /** Logs a WARN line for each PostgreSQL setting that lets a power cut lose committed events. */
   static void warnIfRelaxed(Connection c, Dialect dialect, String store) throws SQLException {

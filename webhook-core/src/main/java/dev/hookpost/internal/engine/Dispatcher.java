@@ -208,12 +208,13 @@ final class Dispatcher {
   }
 
   /**
-   * How many claims a durable store's publisher holds at most: about what its endpoints can start
-   * (a round in flight and one waiting, per endpoint), so a claim does not take rows only to hand
-   * them back. Pure.
+   * How many claims a durable store's publisher holds at most: about what its endpoints can start,
+   * their slots plus the few each endpoint's queue keeps waiting ({@link EndpointQueues#waitingPerEndpoint}),
+   * so a claim does not take rows only to hand them back. Pure.
    */
   static int claimCapacity(int maxInFlight, int perEndpoint, int endpoints) {
-    return (int) Math.min(maxInFlight, 2L * perEndpoint * Math.max(1, endpoints));
+    long perEndpointHeld = perEndpoint + EndpointQueues.waitingPerEndpoint(perEndpoint);
+    return (int) Math.min(maxInFlight, perEndpointHeld * Math.max(1, endpoints));
   }
 
   /** {@link #claimCapacity} for the endpoints registered now, counted at most once a poll interval. */
