@@ -93,7 +93,9 @@ class KillWhileSendingTest {
       }
     }
 
-    JdbcDeliveryStore store = JdbcDeliveryStore.create(CrashChild.dataSource(url, user, ""));
+    javax.sql.DataSource database = CrashChild.dataSource(url, user, "");
+    java.sql.Connection keepOpen = database.getConnection(); // H2 closes a file database with its last connection
+    JdbcDeliveryStore store = JdbcDeliveryStore.create(database);
     try (WebhookPublisher drain = SendingChild.publisher(store,
         SendingChild.subscription(receiver.url(), receiver.secret(), true))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -104,6 +106,7 @@ class KillWhileSendingTest {
     }
 
     List<StoredDelivery> pending = store.find(DeliveryQuery.inState(DeliveryState.PENDING));
+    keepOpen.close();
     List<ReceivedDelivery> ok = receiver.deliveries().stream().filter(d -> d.answer().startsWith("2")).toList();
     Map<String, Long> okCount = ok.stream().collect(Collectors.groupingBy(ReceivedDelivery::webhookId,
         Collectors.counting()));
