@@ -28,4 +28,15 @@ final class Ids {
     }
     return new String(out);
   }
+
+  /** {@code sub_} + 16 hex digits of the SHA-256 of the endpoint URL: a subscription's default id, the same everywhere. */
+  static String fromEndpoint(java.net.URI endpoint) {
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(endpoint.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "sub_" + java.util.HexFormat.of().formatHex(hash, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
 }

@@ -48,8 +48,7 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
   public synchronized void add(Subscription subscription) {
     Objects.requireNonNull(subscription, "subscription");
     if (find(subscription.id()).isPresent()) {
-      throw new IllegalArgumentException("a subscription with id '" + subscription.id()
-          + "' exists already; remove it first or give the new one another id");
+      throw duplicate(subscription);
     }
     List<Subscription> next = new ArrayList<>(subscriptions);
     next.add(subscription);
@@ -63,12 +62,17 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
     java.util.Set<String> ids = new java.util.HashSet<>(byId.keySet());
     for (Subscription s : more) {
       if (!ids.add(Objects.requireNonNull(s, "subscription").id())) {
-        throw new IllegalArgumentException("a subscription with id '" + s.id()
-            + "' exists already; remove it first or give the new one another id");
+        throw duplicate(s);
       }
       next.add(s);
     }
     publish(next);
+  }
+
+  private static IllegalArgumentException duplicate(Subscription s) {
+    return new IllegalArgumentException("a subscription with id '" + s.id() + "' exists already; remove it first"
+        + " or give the new one another id with .id(\"...\") (an id left out is derived from the endpoint, so"
+        + " two subscriptions to " + s.endpointForLogs() + " need ids of their own)");
   }
 
   @Override

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *     .build();
  * }</pre>
  *
- * <p>Defaults: id {@code sub_} + a time-ordered id, all event types, no extra headers,
+ * <p>Defaults: the id is derived from the endpoint URL ({@link Builder#id}), so it is the same
+ * in every process and after every restart, and deliveries stored for it find it again; all event types, no extra headers,
  * enabled, the publisher's retry policy. Immutable and thread-safe; {@link #toBuilder()}
  * copies it for changes.
  */
@@ -42,8 +43,8 @@ public final class Subscription {
   private final boolean enabled;
   private final RetryPolicy retryPolicy;
 
-  private Subscription(Builder b, Signer signer, URI endpoint, EventTypeFilter filter) {
-    this.id = b.id;
+  private Subscription(Builder b, String id, Signer signer, URI endpoint, EventTypeFilter filter) {
+    this.id = id;
     this.endpoint = endpoint;
     this.keys = List.copyOf(b.keys);
     this.signer = signer;
@@ -195,7 +196,12 @@ public final class Subscription {
 
     private Builder() {}
 
-    /** Sets the id (default: {@code sub_} + a time-ordered id); {@code [A-Za-z0-9_.-]}, at most 255 chars. */
+    /**
+     * Sets the id: {@code [A-Za-z0-9_.-]}, at most 255 chars. Default: derived from the endpoint
+     * URL ({@code sub_} + 16 hex digits of its SHA-256), stable across processes and restarts.
+     * Give an id of your own when two subscriptions share an endpoint, or to keep the id when
+     * the endpoint moves: a durable store's pending deliveries name their subscription by id.
+     */
     public Builder id(String id) {
       this.id = id;
       return this;
@@ -299,17 +305,15 @@ public final class Subscription {
      *     missing or malformed secret; an invalid event type pattern or id
      */
     public Subscription build() {
-      if (id == null) {
-        id = Ids.newId("sub_", System.currentTimeMillis());
-      }
-      Names.require("subscription id", id, "shipping-service");
       URI uri = parseEndpoint(endpoint);
       if (signer != null && !keys.isEmpty()) {
         throw new IllegalArgumentException("set either secret(s) or signer(...), not both: a custom signer holds its"
             + " own keys");
       }
+      String stableId = id != null ? id : Ids.fromEndpoint(uri);
+      Names.require("subscription id", stableId, "shipping-service");
       Signer s = signer != null ? signer : StandardWebhooksSigner.of("secret", keys);
-      return new Subscription(this, s, uri, EventTypeFilter.of(eventTypes));
+      return new Subscription(this, stableId, s, uri, EventTypeFilter.of(eventTypes));
     }
 
     private static URI parseEndpoint(String url) {

@@ -200,8 +200,9 @@ public final class WebhookPublisher implements AutoCloseable {
     }
 
     /**
-     * How long a claimed delivery stays this publisher's before another may take it over; keep it
-     * above twice the transport's call timeout. With a durable store an attempt starts only while
+     * How long a claimed delivery stays this publisher's before another may take it over; with a
+     * durable store {@link #build()} refuses one below twice the transport's
+     * {@link Transport#callTimeout() call timeout}. With a durable store an attempt starts only while
      * at least half of its lease is left: a delivery that waited longer behind its endpoint's
      * queue goes back to the store instead, so two instances never send it at once. Default
      * 5 min; at least 1 s.
@@ -391,8 +392,9 @@ public final class WebhookPublisher implements AutoCloseable {
     /**
      * Builds and starts the publisher, then tells each listener {@link DeliveryListener#onStart}.
      *
-     * @throws IllegalArgumentException if no transport was set, or both {@link #subscription}
-     *     and {@link #registry(SubscriptionRegistry)} were used
+     * @throws IllegalArgumentException if no transport was set, both {@link #subscription}
+     *     and {@link #registry(SubscriptionRegistry)} were used, or the store is durable and the
+     *     {@link #lease} is below twice the transport's call timeout
      */
     public WebhookPublisher build() {
       if (transport == null) {
@@ -408,14 +410,27 @@ public final class WebhookPublisher implements AutoCloseable {
         throw new IllegalArgumentException("use either .subscription(...) or .registry(registry), not both;"
             + " add the subscriptions to your registry instead");
       }
+      DeliveryStore deliveries = store == null ? DeliveryStore.inMemory(maxPendingDeliveries) : store;
+      checkLease(deliveries);
       Engine engine = new Engine(transport, source, retryPolicy, List.copyOf(listeners),
           codec == null ? EventCodec.jackson() : codec, clock, scheduler,
           new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingPerSubscription, blockWhenFull,
               maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight),
-          store == null ? DeliveryStore.inMemory(maxPendingDeliveries) : store, List.copyOf(interceptors));
+          deliveries, List.copyOf(interceptors));
       WebhookPublisher publisher = new WebhookPublisher(engine, shutdownTimeout);
       engine.started(publisher);
       return publisher;
+    }
+
+    /** A lease that could end while its attempt is on the wire lets two instances send one delivery at once. */
+    private void checkLease(DeliveryStore deliveries) {
+      Duration call = deliveries.durable() ? transport.callTimeout().orElse(Duration.ZERO) : Duration.ZERO;
+      if (lease.compareTo(call.multipliedBy(2)) < 0) {
+        throw new IllegalArgumentException("lease " + lease + " is not comfortably above the transport's call"
+            + " timeout " + call + ": a delivery whose lease ends while its attempt is on the wire can be sent by"
+            + " another publisher at the same time; set .lease(" + call.multipliedBy(2) + ") or more (twice the call"
+            + " timeout), or lower the transport's callTimeout");
+      }
     }
   }
 }

@@ -134,11 +134,21 @@ public interface DeliveryStore {
     return true;
   }
 
+  /**
+   * Ends every pending delivery of {@code subscriptionId} that no live lease holds (at
+   * {@code now}) as {@link DeliveryState#SKIPPED} with {@code reason}: what removing a
+   * subscription does. Those under a live lease end as their attempt decides.
+   *
+   * @return the deliveries this call ended (the caller reports them)
+   */
+  List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now);
+
   /** One delivery's attempts, oldest first, as far as the retention limit kept them. */
   List<AttemptRecord> history(String deliveryId);
 
   /**
-   * Makes the deliveries matching {@code query} pending again, due at {@code dueAt}, with a fresh
+   * Makes the deliveries matching {@code query} that ended unsuccessfully
+   * ({@link DeliveryState#isRequeueable()}: failed, rejected or skipped) pending again, due at {@code dueAt}, with a fresh
    * attempt count (history is kept).
    *
    * @return how many were requeued

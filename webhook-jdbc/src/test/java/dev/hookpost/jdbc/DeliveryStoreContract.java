@@ -423,6 +423,22 @@ abstract class DeliveryStoreContract {
         .isEqualTo(T0.plusSeconds(2));
   }
 
+  @Test
+  void skipPendingEndsTheSubscriptionsUnleasedDeliveriesAndRequeueTakesThemBack() {
+    enqueue("evt_1", T0);
+    enqueue("evt_2", T0.plusSeconds(1));
+    store.enqueue("evt_3", TYPE, bytes("{}"), List.of("billing"), T0.plusSeconds(1));
+    assertThat(ids(store.claim(T0.plusSeconds(1), 1, LEASE, "a"))).containsExactly("evt_1/shipping");
+
+    List<StoredDelivery> skipped = store.skipPending("shipping", "subscription was removed", T0.plusSeconds(2));
+
+    assertThat(ids(skipped)).as("the leased one ends as its attempt decides").containsExactly("evt_2/shipping");
+    assertThat(store.find(DeliveryQuery.inState(DeliveryState.SKIPPED))).singleElement()
+        .satisfies(d -> assertThat(d.lastError()).isEqualTo("subscription was removed"));
+    assertThat(store.requeue(DeliveryQuery.inState(DeliveryState.SKIPPED), T0.plusSeconds(3))).isEqualTo(1);
+    assertThat(store.find(DeliveryQuery.inState(DeliveryState.SKIPPED))).isEmpty();
+  }
+
   // ---- purge ----
 
   @Test

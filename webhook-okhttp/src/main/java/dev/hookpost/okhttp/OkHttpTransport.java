@@ -300,6 +300,12 @@ public final class OkHttpTransport implements Transport {
     }
   }
 
+  /** The call timeout this transport enforces (default 15 s). */
+  @Override
+  public java.util.Optional<Duration> callTimeout() {
+    return java.util.Optional.of(callTimeout);
+  }
+
   @Override
   public String toString() {
     return "OkHttpTransport[connect=" + client.connectTimeoutMillis() + "ms, read=" + client.readTimeoutMillis()

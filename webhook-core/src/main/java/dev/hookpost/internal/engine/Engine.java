@@ -52,7 +52,6 @@ public final class Engine {
       List<DeliveryListener> listeners, EventCodec codec, Clock clock, ScheduledExecutorService scheduler,
       EngineSettings settings, DeliveryStore store, List<AttemptInterceptor> interceptors) {
     this.store = store;
-    this.registry = registry;
     this.clock = clock;
     String owner = "hookpost-" + UUID.randomUUID();
     boolean ownsScheduler = scheduler == null;
@@ -76,6 +75,7 @@ public final class Engine {
         dispatcher::dueAt);
     AttemptRunner runner = new AttemptRunner(transport, chain, clock, threads, queues, recorder, settings);
     dispatcher.connect(runner, recorder);
+    this.registry = new ManagedRegistry(registry, store, clock, recorder, dispatcher);
     this.intake = new Intake(store, registry, codec, clock, settings, lifecycle, handles,
         backlog, dispatcher, runner, recorder, chain);
     this.shutdown = new Shutdown(store, owner, clock, lifecycle, dispatcher, queues, held, handles, recorder,
@@ -105,7 +105,7 @@ public final class Engine {
     return store;
   }
 
-  /** The registry subscriptions are read from. */
+  /** The registry subscriptions are read from, as the application changes it (see {@link ManagedRegistry}). */
   public SubscriptionRegistry registry() {
     return registry;
   }

@@ -30,7 +30,7 @@ import java.util.TreeSet;
  * held only for map and index updates, and waited on by {@link #awaitRoom}.
  */
 public final class InMemoryDeliveryStore implements DeliveryStore {
-  /** Dead letters kept for inspection and requeue; older ones are dropped first. */
+  /** Dead letters and skipped deliveries kept for inspection and requeue; older ones are dropped first. */
   static final int MAX_DEAD_LETTERS = 10_000;
   /** Ended deliveries remembered (without payload) after they are let go, for {@link #lookup}. */
   static final int MAX_RECENTLY_ENDED = 10_000;
@@ -228,11 +228,17 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
     Instant now = attempt != null ? attempt.startedAt().plus(attempt.duration()) : e.updatedAt;
     record(e, attempt, firstAttemptAt, now);
-    e.state = state;
     if (reason != null) {
       e.lastError = reason;
     }
-    if (state == DeliveryState.FAILED || state == DeliveryState.REJECTED) {
+    endAs(e, state);
+    return true;
+  }
+
+  /** Keeps {@code e} for requeue when it ended unsuccessfully, else only remembers it (without payload). */
+  private void endAs(Entry e, DeliveryState state) {
+    e.state = state;
+    if (state.isRequeueable()) {
       deadLetters.put(e.key, e);
       if (deadLetters.size() > MAX_DEAD_LETTERS) {
         Iterator<Entry> oldest = deadLetters.values().iterator();
@@ -253,7 +259,25 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     if (roomWaiters > 0) {
       notifyAll();
     }
-    return true;
+  }
+
+  @Override
+  public synchronized List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now) {
+    List<StoredDelivery> out = new ArrayList<>();
+    for (Entry e : new ArrayList<>(due)) {
+      if (e.key.subscriptionId().equals(subscriptionId)) {
+        e.state.checkMove(DeliveryState.SKIPPED);
+        due.remove(e);
+        if (e.attempts > 0) {
+          countFailing(e, -1);
+        }
+        e.lastError = reason;
+        e.updatedAt = now;
+        endAs(e, DeliveryState.SKIPPED);
+        out.add(e.view());
+      }
+    }
+    return out;
   }
 
   private void countFailing(Entry e, int delta) {
