@@ -29,8 +29,11 @@ final class Secrets {
     if (secret.startsWith(PREFIX)) {
       base64 = secret.substring(PREFIX.length());
     } else if (prefixRequired) {
-      throw new IllegalArgumentException(field + " must start with 'whsec_' followed by base64 of 24 to 64"
-          + " random bytes; generate one with Signer.generateSecret()");
+      String whpk = secret.startsWith("whpk_") ? " (a whpk_ key is an Ed25519 public key: it verifies, on the"
+          + " receiver; the sender signs with its whsk_ signing key)" : "";
+      throw new IllegalArgumentException(field + " must start with 'whsec_' followed by base64 of 24 to 64 random"
+          + " bytes (HMAC, v1), or be a 'whsk_' Ed25519 signing key (v1a)" + whpk + "; generate one with"
+          + " Signer.generateSecret() or Signer.generateEd25519KeyPair()");
     } else {
       base64 = secret;
     }

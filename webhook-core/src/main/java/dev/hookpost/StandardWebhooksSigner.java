@@ -89,7 +89,7 @@ final class StandardWebhooksSigner implements Signer {
   static StandardWebhooksSigner of(String field, List<SigningKey> keys) {
     if (keys == null || keys.isEmpty()) {
       throw new IllegalArgumentException(field + " is required; generate one with Signer.generateSecret() (v1, HMAC)"
-          + " or Signer.generateEd25519KeyPair() (v1a, Ed25519)");
+          + " or Signer.generateEd25519KeyPair() (v1a, Ed25519), or sign with your own .signer(...)");
     }
     List<Entry> entries = new ArrayList<>(keys.size());
     boolean lasting = false;

@@ -135,6 +135,15 @@ class SubscriptionTest {
   void rejectsAMalformedSecret() {
     assertThatThrownBy(() -> valid().secret("hunter2").build()).hasMessageContaining("secret must start with 'whsec_'");
   }
+  @Test
+  void aPublicKeyGivenAsTheSecretIsRefusedSayingItBelongsToTheReceiver() {
+    String publicKey = Signer.generateEd25519KeyPair().publicKey();
+
+    assertThatThrownBy(() -> valid().secret(publicKey).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a whpk_ key is an Ed25519 public key: it verifies, on the receiver");
+  }
+
 
   @Test
   void rejectsAHeaderThatWouldOverwriteTheSignature() {

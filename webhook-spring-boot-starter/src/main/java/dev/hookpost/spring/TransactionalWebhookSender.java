@@ -4,7 +4,6 @@ import dev.hookpost.Event;
 import dev.hookpost.SendHandle;
 import dev.hookpost.WebhookPublisher;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -68,16 +67,16 @@ public final class TransactionalWebhookSender {
           + " set hookpost.store=jdbc so the event commits or rolls back with the transaction,"
           + " or send after the commit with WebhookPublisher.send");
     }
+    if (!TransactionSynchronizationManager.hasResource(dataSource)) {
+      // Spring's transaction is on another resource. Asked for a connection now, DataSourceUtils would
+      // hand out a fresh one that nobody commits (a pool with auto-commit off rolls it back on return).
+      throw new IllegalStateException("the current transaction is not on the DataSource hookpost stores"
+          + " deliveries in; run the method under a transaction manager of that DataSource"
+          + " (DataSourceTransactionManager, JdbcTransactionManager or JpaTransactionManager)");
+    }
     Connection connection = DataSourceUtils.getConnection(dataSource);
     try {
-      if (connection.getAutoCommit()) { // Spring's transaction is on another resource: nothing to join
-        throw new IllegalStateException("the current transaction is not on the DataSource hookpost stores"
-            + " deliveries in; run the method under a transaction manager of that DataSource"
-            + " (DataSourceTransactionManager, JdbcTransactionManager or JpaTransactionManager)");
-      }
       return publisher.send(event, connection);
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not read the transaction's connection: " + e.getMessage(), e);
     } finally {
       DataSourceUtils.releaseConnection(connection, dataSource);
     }

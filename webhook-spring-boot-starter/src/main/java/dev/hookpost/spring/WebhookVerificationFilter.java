@@ -93,11 +93,22 @@ public final class WebhookVerificationFilter extends HttpFilter {
     try {
       verifier.verify(id, timestamp, header(request, WebhookHeaders.SIGNATURE), body);
     } catch (WebhookVerificationException e) {
-      refuse(response, HttpServletResponse.SC_UNAUTHORIZED, e.reason() + ": " + e.getMessage());
+      refuse(response, HttpServletResponse.SC_UNAUTHORIZED, e.reason() + ": " + publicReason(e));
       return;
     }
     request.setAttribute(ATTRIBUTE, new VerifiedWebhook(id, Instant.ofEpochSecond(Long.parseLong(timestamp.trim())), body));
     chain.doFilter(new VerifiedRequest(request, body), response);
+  }
+
+  /**
+   * What the sender is told: the verifier's message, except for a signature that matched no key,
+   * whose message describes this receiver's keys (how many of each kind), which is no one else's
+   * business. The full message is for the receiver's own logs.
+   */
+  private static String publicReason(WebhookVerificationException e) {
+    return e.reason() == WebhookVerificationException.Reason.NO_MATCHING_SIGNATURE
+        ? "no signature in webhook-signature matches the body under this receiver's keys"
+        : e.getMessage();
   }
 
   /** Every value of the header joined by spaces (signatures may come in several), or null. */

@@ -9,6 +9,8 @@ import dev.hookpost.jdbc.JdbcDeliveryStore;
 import dev.hookpost.spi.DeliveryQuery;
 import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.testing.RecordingTransport;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -16,6 +18,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The sender on its own, with Spring's plain JDBC transaction manager. */
@@ -46,6 +49,27 @@ class TransactionalWebhookSenderTest {
 
     assertThatThrownBy(() -> otherDatabase.executeWithoutResult(
         status -> sender.send(Event.of("order.created", Map.of()))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not on the DataSource hookpost stores deliveries in");
+    assertThat(publisher.deliveries().find(DeliveryQuery.inState(DeliveryState.PENDING, DeliveryState.values())))
+        .isEmpty();
+  }
+
+  @Test
+  void aTransactionOnAnotherDataSourceIsRefusedAlsoWhenThePoolTurnsAutoCommitOff() {
+    DataSource autoCommitOff = new DelegatingDataSource(storeDatabase) {
+      @Override
+      public Connection getConnection() throws SQLException {
+        Connection c = super.getConnection();
+        c.setAutoCommit(false);
+        return c;
+      }
+    };
+    TransactionalWebhookSender poolSender = new TransactionalWebhookSender(publisher, autoCommitOff);
+    TransactionTemplate otherDatabase = new TransactionTemplate(new DataSourceTransactionManager(h2()));
+
+    assertThatThrownBy(() -> otherDatabase.executeWithoutResult(
+        status -> poolSender.send(Event.of("order.created", Map.of()))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not on the DataSource hookpost stores deliveries in");
     assertThat(publisher.deliveries().find(DeliveryQuery.inState(DeliveryState.PENDING, DeliveryState.values())))

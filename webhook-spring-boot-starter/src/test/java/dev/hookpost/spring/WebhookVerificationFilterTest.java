@@ -72,6 +72,17 @@ class WebhookVerificationFilterTest {
   }
 
   @Test
+  void aRefusalTellsTheSenderNothingAboutTheReceiversKeys() throws Exception {
+    MockHttpServletRequest request = signed(BODY, Signer.generateSecret());
+    MockHttpServletResponse response = new MockHttpServletResponse();
+
+    filter.doFilter(request, response, new MockFilterChain());
+
+    assertThat(response.getContentAsString())
+        .isEqualTo("NO_MATCHING_SIGNATURE: no signature in webhook-signature matches the body under this receiver's keys");
+  }
+
+  @Test
   void aBodyOverTheLimitIsAnswered413WithoutVerifying() throws Exception {
     byte[] big = new byte[65];
     MockHttpServletResponse response = new MockHttpServletResponse();

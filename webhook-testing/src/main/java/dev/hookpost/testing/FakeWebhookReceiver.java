@@ -3,6 +3,7 @@ package dev.hookpost.testing;
 import dev.hookpost.AddressGuard;
 import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
+import dev.hookpost.Ed25519KeyPair;
 import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
 import dev.hookpost.WebhookPublisher;
@@ -74,7 +75,7 @@ public final class FakeWebhookReceiver extends ScriptedRecorder<FakeWebhookRecei
     super("the fake receiver");
     this.secret = b.secret;
     this.defaultPath = b.path;
-    this.verifier = WebhookVerifier.create(b.secret).withTolerance(b.tolerance);
+    this.verifier = WebhookVerifier.create(b.verifyingKey).withTolerance(b.tolerance);
   }
 
   /** A receiver with a fresh random secret, path {@code /webhooks} and a 5-minute timestamp tolerance. */
@@ -123,7 +124,10 @@ public final class FakeWebhookReceiver extends ScriptedRecorder<FakeWebhookRecei
     return "http://127.0.0.1:" + start().server.getPort() + (path.startsWith("/") ? path : "/" + path);
   }
 
-  /** The receiver's signing secret, {@code whsec_...}. */
+  /**
+   * The key its subscriptions sign with: a {@code whsec_...} secret (v1, HMAC), or a
+   * {@code whsk_...} signing key after {@link Builder#ed25519}.
+   */
   public String secret() {
     return secret;
   }
@@ -299,19 +303,42 @@ public final class FakeWebhookReceiver extends ScriptedRecorder<FakeWebhookRecei
   /** Configures a {@link FakeWebhookReceiver}. Not thread-safe. */
   public static final class Builder {
     private String secret = Signer.generateSecret();
+    private String verifyingKey = secret;
     private String path = "/webhooks";
     private Duration tolerance = WebhookVerifier.DEFAULT_TOLERANCE;
 
     private Builder() {}
 
     /**
-     * Uses {@code secret} instead of a random one.
+     * Uses the HMAC (v1) {@code secret} instead of a random one.
      *
-     * @throws IllegalArgumentException if it is not {@code whsec_} + base64 of 24 to 64 bytes
+     * @throws IllegalArgumentException if it is not {@code whsec_} + base64 of 24 to 64 bytes (for
+     *     Ed25519 keys use {@link #ed25519})
      */
     public Builder secret(String secret) {
+      if (secret != null && secret.startsWith("whsk_")) {
+        throw new IllegalArgumentException("secret: a whsk_ key signs with Ed25519 and the receiver verifies with"
+            + " its whpk_ public key; use .ed25519(keyPair) with the pair from Signer.generateEd25519KeyPair()");
+      }
       Signer.standardWebhooks(secret); // validates, with the message users know
       this.secret = secret;
+      this.verifyingKey = secret;
+      return this;
+    }
+
+    /**
+     * Uses Ed25519 (Standard Webhooks {@code v1a}) instead of HMAC: {@link #subscription()} signs
+     * with {@code pair.signingKey()} and the receiver verifies with {@code pair.publicKey()}, as a
+     * real receiver would.
+     *
+     * @throws IllegalArgumentException if either key is malformed
+     */
+    public Builder ed25519(Ed25519KeyPair pair) {
+      Objects.requireNonNull(pair, "pair");
+      Signer.standardWebhooks(pair.signingKey()); // validates, with the message users know
+      WebhookVerifier.create(pair.publicKey());
+      this.secret = pair.signingKey();
+      this.verifyingKey = pair.publicKey();
       return this;
     }
 

@@ -681,8 +681,9 @@ class FakeWebhookReceiverTest {
   void theBuilderRefusesASecretWithoutThePrefix() {
     assertThatThrownBy(() -> FakeWebhookReceiver.builder().secret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("secret must start with 'whsec_' followed by base64 of 24 to 64 random bytes; generate one"
-            + " with Signer.generateSecret()");
+        .hasMessage("secret must start with 'whsec_' followed by base64 of 24 to 64 random bytes (HMAC, v1), or be"
+            + " a 'whsk_' Ed25519 signing key (v1a); generate one with Signer.generateSecret() or"
+            + " Signer.generateEd25519KeyPair()");
   }
 
   @Test
