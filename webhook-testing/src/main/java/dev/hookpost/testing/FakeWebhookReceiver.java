@@ -201,7 +201,36 @@ public final class FakeWebhookReceiver extends ScriptedRecorder<FakeWebhookRecei
     return reports.handOut();
   }
 
-  /** The outcomes {@link #listener()} heard of since the last {@link #reset()}, in order. */
+  /**
+   * Waits until {@link #listener()} heard of at least {@code count} outcomes since the last
+   * {@link #reset()}, and returns them in order. A publisher reports an outcome only after the
+   * receiver answered, so use this (not {@link #outcomes()}) right after
+   * {@link #awaitDeliveries}.
+   *
+   * @throws AssertionError if fewer came within {@code timeout}, saying what did and why that
+   *     may be
+   */
+  public List<DeliveryOutcome> awaitOutcomes(int count, Duration timeout) {
+    List<DeliveryOutcome> got;
+    try {
+      got = reports.awaitOutcomes(count, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for " + count + " outcomes", e);
+    }
+    if (got.size() < count) {
+      throw new AssertionError("expected the publisher to report " + count + " outcomes to receiver.listener()"
+          + " within " + timeout + " but it reported " + got.size() + ": " + got
+          + (reports.snapshot().handedOut() ? "" : "; no publisher was given receiver.listener(): build it with"
+          + " receiver.publisher() or add .listener(receiver.listener())"));
+    }
+    return got;
+  }
+
+  /**
+   * The outcomes {@link #listener()} heard of since the last {@link #reset()}, in order: a
+   * snapshot; to wait for them, see {@link #awaitOutcomes}.
+   */
   public List<DeliveryOutcome> outcomes() {
     return reports.snapshot().outcomes();
   }

@@ -5,8 +5,10 @@ import dev.hookpost.DeliveryListener;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Subscription;
 import dev.hookpost.spi.StoredDelivery;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The listener behind {@link FakeWebhookReceiver#listener()}: keeps what a publisher told it (each
@@ -44,6 +46,20 @@ final class PublisherReports implements DeliveryListener {
   public synchronized void onOutcome(DeliveryOutcome outcome) {
     handedOut = true;
     outcomes.add(outcome);
+    notifyAll();
+  }
+
+  /**
+   * Waits until at least {@code count} outcomes were reported, or {@code timeout} passed.
+   *
+   * @return the outcomes reported by then (fewer than {@code count} when it timed out)
+   */
+  synchronized List<DeliveryOutcome> awaitOutcomes(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (long left = timeout.toNanos(); outcomes.size() < count && left > 0; left = deadline - System.nanoTime()) {
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return List.copyOf(outcomes);
   }
 
   synchronized Snapshot snapshot() {

@@ -45,6 +45,25 @@ class ReceiverPublisherTest {
   }
 
   @Test
+  void awaitOutcomesWaitsForWhatThePublisherReportsAfterTheReceiverAnswered() {
+    try (WebhookPublisher publisher = receiver.publisher().build()) {
+      publisher.send(ORDER);
+
+      receiver.awaitDeliveries(1, Duration.ofSeconds(5));
+      assertThat(receiver.awaitOutcomes(1, Duration.ofSeconds(5))).singleElement()
+          .isInstanceOf(DeliveryOutcome.Delivered.class);
+    }
+  }
+
+  @Test
+  void awaitOutcomesThatDoNotComeSaysHowManyDid() {
+    assertThatThrownBy(() -> receiver.awaitOutcomes(1, SHORT))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("expected the publisher to report 1 outcomes to receiver.listener() within PT0.2S"
+            + " but it reported 0");
+  }
+
+  @Test
   void laterBuilderCallsOverrideTheOneLinePublishersSettings() {
     receiver.respondWith(Answer.status(503));
     try (WebhookPublisher publisher = receiver.publisher().retryPolicy(RetryPolicy.none()).build()) {
