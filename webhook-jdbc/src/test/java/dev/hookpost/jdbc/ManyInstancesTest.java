@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Many publisher instances on one database: 50,000 events sent through two or three instances,
+ * Many publisher instances on one database: 20,000 events (by default) sent through two or three instances,
  * each with its own {@link JdbcDeliveryStore} (and connection pool) over the same URL and table
  * prefix, as separate processes would have. Any instance may deliver what another sent; every
  * event must be delivered, every send's handle must complete with {@code Delivered} whichever
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code send(event, connection)}, one commit each, through each instance in turn.
  *
  * <p>The receiver is {@link InstantReceiver}, a transport that answers 204 at once, not the
- * {@code FakeWebhookReceiver}: 50,000 real HTTP requests per test would spend this 2-core
+ * {@code FakeWebhookReceiver}: 20,000 real HTTP requests per test would spend this 2-core
  * machine's time on HTTP and signature checks (which other tests cover) rather than on what is
  * tested here, the instances sharing the store, and make the module's tests several times
  * slower. The database is the bottleneck: on a busy 2-core machine a test takes 5 to 60 s
