@@ -22,14 +22,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * longer than {@link #TIMEOUT}. Built-in signers run inline instead: they are pure computation.
  *
  * <p>The threads are daemons shared by every publisher, made on demand and ended after a minute
- * idle; their number is bounded by the attempts in flight. Thread-safe; holds no lock.
+ * idle. There are at most {@link #MAX_THREADS}: a signer that ignores the interrupt at its
+ * timeout keeps its thread, and past the bound further attempts fail ("no thread to run the
+ * signer on") and are retried like any failure, instead of piling up threads. Thread-safe; holds
+ * no lock.
  */
 final class CustomSigning {
   /** How long a subscription's own signer may take before its attempt fails. */
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+  /** The most signer threads at once, for every publisher of this JVM together. */
+  static final int MAX_THREADS = 256;
+
   private static final AtomicInteger COUNT = new AtomicInteger();
-  private static final ExecutorService THREADS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+  private static final ExecutorService THREADS = new ThreadPoolExecutor(0, MAX_THREADS, 60, TimeUnit.SECONDS,
       new SynchronousQueue<>(), r -> {
         Thread t = new Thread(r, "hookpost-signer-" + COUNT.incrementAndGet());
         t.setDaemon(true);
@@ -61,7 +67,9 @@ final class CustomSigning {
         }
       });
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new WebhookException("no thread to run the signer on", e));
+      return CompletableFuture.failedFuture(new WebhookException("no thread to run the signer of"
+          + " subscription '" + s.id() + "' on: " + MAX_THREADS + " signers are still running (stuck signers that"
+          + " ignore interrupts keep theirs)", e));
     }
     try {
       ScheduledFuture<?> timer = scheduler.schedule(() -> {
