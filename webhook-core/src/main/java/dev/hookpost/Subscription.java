@@ -36,6 +36,8 @@ public final class Subscription {
   private final Map<String, String> headers;
   private final boolean enabled;
   private final RetryPolicy retryPolicy;
+  private final String tenant;
+  private final boolean allTenants;
 
   private Subscription(Builder b, StandardWebhooksSigner signer, URI endpoint, EventTypeFilter filter) {
     this.id = b.id;
@@ -46,6 +48,8 @@ public final class Subscription {
     this.headers = Map.copyOf(b.headers);
     this.enabled = b.enabled;
     this.retryPolicy = b.retryPolicy;
+    this.tenant = b.tenant;
+    this.allTenants = b.allTenants;
   }
 
   /** Starts a new subscription. {@link Builder#endpoint} and {@link Builder#secret} are required. */
@@ -63,6 +67,8 @@ public final class Subscription {
     b.headers.putAll(headers);
     b.enabled = enabled;
     b.retryPolicy = retryPolicy;
+    b.tenant = tenant;
+    b.allTenants = allTenants;
     return b;
   }
 
@@ -96,6 +102,24 @@ public final class Subscription {
     return Optional.ofNullable(retryPolicy);
   }
 
+  /** The tenant this subscription belongs to; empty when none (see {@link #allTenants()}). */
+  public Optional<String> tenant() {
+    return Optional.ofNullable(tenant);
+  }
+
+  /** Whether it hears the events of every tenant, and those without one (the application's own integrations). */
+  public boolean allTenants() {
+    return allTenants;
+  }
+
+  /**
+   * Whether it hears events of {@code eventTenant} (null: events without a tenant): those of its
+   * own tenant, or all when it {@link #allTenants() listens to every tenant}.
+   */
+  public boolean acceptsTenant(String eventTenant) {
+    return allTenants || Objects.equals(tenant, eventTenant);
+  }
+
   /** Whether this subscription hears events of {@code eventType} (regardless of enabled). */
   public boolean accepts(String eventType) {
     return filter.accepts(eventType);
@@ -124,6 +148,7 @@ public final class Subscription {
   @Override
   public String toString() {
     return "Subscription[id=" + id + ", endpoint=" + endpointForLogs() + ", eventTypes=" + filter.patterns()
+        + (tenant == null ? "" : ", tenant=" + tenant) + (allTenants ? ", allTenants" : "")
         + (enabled ? "" : ", disabled") + "]";
   }
 
@@ -131,7 +156,8 @@ public final class Subscription {
   public boolean equals(Object o) {
     return o instanceof Subscription s && id.equals(s.id) && endpoint.equals(s.endpoint)
         && secrets.equals(s.secrets) && filter.patterns().equals(s.filter.patterns())
-        && headers.equals(s.headers) && enabled == s.enabled && Objects.equals(retryPolicy, s.retryPolicy);
+        && headers.equals(s.headers) && enabled == s.enabled && Objects.equals(retryPolicy, s.retryPolicy)
+        && Objects.equals(tenant, s.tenant) && allTenants == s.allTenants;
   }
 
   @Override
@@ -150,6 +176,8 @@ public final class Subscription {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean enabled = true;
     private RetryPolicy retryPolicy;
+    private String tenant;
+    private boolean allTenants;
 
     private Builder() {}
 
@@ -226,17 +254,41 @@ public final class Subscription {
     }
 
     /**
+     * Makes it belong to {@code tenant} (null: to none): it hears only that tenant's events
+     * ({@link Event#forTenant}). Default: none, so it hears only events without a tenant.
+     */
+    public Builder tenant(String tenant) {
+      this.tenant = tenant;
+      return this;
+    }
+
+    /**
+     * Makes it hear the events of every tenant and those without one, e.g. the application's
+     * own audit or analytics integration. Default: false. Not together with {@link #tenant}.
+     */
+    public Builder allTenants(boolean allTenants) {
+      this.allTenants = allTenants;
+      return this;
+    }
+
+    /**
      * Checks every setting and builds the subscription.
      *
      * @throws IllegalArgumentException naming the field and what is allowed: an endpoint that
      *     is missing, not an absolute http(s) URL, has no host, or carries credentials; a
-     *     missing or malformed secret; an invalid event type pattern or id
+     *     missing or malformed secret; an invalid event type pattern or id; a blank or over-long
+     *     tenant, or a tenant together with {@code allTenants}
      */
     public Subscription build() {
       if (id == null) {
         id = Ids.newId("sub_", System.currentTimeMillis());
       }
       Names.require("subscription id", id, "shipping-service");
+      Names.requireKey("subscription tenant", tenant, "acme");
+      if (tenant != null && allTenants) {
+        throw new IllegalArgumentException("subscription " + id + " has tenant '" + tenant + "' and allTenants;"
+            + " choose one: tenant(...) for one tenant's events, allTenants(true) for everyone's");
+      }
       URI uri = parseEndpoint(endpoint);
       StandardWebhooksSigner signer = StandardWebhooksSigner.of("secret", secrets, true);
       return new Subscription(this, signer, uri, EventTypeFilter.of(eventTypes));

@@ -80,7 +80,7 @@ final class Intake {
           + " bytes, over the limit of " + settings.maxPayloadBytes() + " bytes; send a smaller payload (e.g."
           + " an id the receiver can fetch details with) or raise maxPayloadBytes");
     }
-    List<Subscription> matching = registry.matching(event.type());
+    List<Subscription> matching = registry.matching(event.tenant(), event.type());
     Handles.PendingSend send = new Handles.PendingSend(event.id(), matching.size());
     List<Subscription> toStore = new ArrayList<>(matching.size());
     List<Integer> indexes = new ArrayList<>(matching.size());
