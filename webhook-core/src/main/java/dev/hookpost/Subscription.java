@@ -38,6 +38,7 @@ public final class Subscription {
   private final RetryPolicy retryPolicy;
   private final String tenant;
   private final boolean allTenants;
+  private final ContentFilter contentFilter;
 
   private Subscription(Builder b, StandardWebhooksSigner signer, URI endpoint, EventTypeFilter filter) {
     this.id = b.id;
@@ -50,6 +51,7 @@ public final class Subscription {
     this.retryPolicy = b.retryPolicy;
     this.tenant = b.tenant;
     this.allTenants = b.allTenants;
+    this.contentFilter = b.contentFilter;
   }
 
   /** Starts a new subscription. {@link Builder#endpoint} and {@link Builder#secret} are required. */
@@ -69,6 +71,7 @@ public final class Subscription {
     b.retryPolicy = retryPolicy;
     b.tenant = tenant;
     b.allTenants = allTenants;
+    b.contentFilter = contentFilter;
     return b;
   }
 
@@ -102,6 +105,14 @@ public final class Subscription {
     return Optional.ofNullable(retryPolicy);
   }
 
+  /**
+   * The signing secrets, for a registry that stores subscriptions (e.g. {@code webhook-jdbc}'s);
+   * never log them.
+   */
+  public List<String> secrets() {
+    return secrets;
+  }
+
   /** The tenant this subscription belongs to; empty when none (see {@link #allTenants()}). */
   public Optional<String> tenant() {
     return Optional.ofNullable(tenant);
@@ -118,6 +129,11 @@ public final class Subscription {
    */
   public boolean acceptsTenant(String eventTenant) {
     return allTenants || Objects.equals(tenant, eventTenant);
+  }
+
+  /** The condition on an event's content this subscription hears, if any (besides type and tenant). */
+  public Optional<ContentFilter> filter() {
+    return Optional.ofNullable(contentFilter);
   }
 
   /** Whether this subscription hears events of {@code eventType} (regardless of enabled). */
@@ -157,7 +173,8 @@ public final class Subscription {
     return o instanceof Subscription s && id.equals(s.id) && endpoint.equals(s.endpoint)
         && secrets.equals(s.secrets) && filter.patterns().equals(s.filter.patterns())
         && headers.equals(s.headers) && enabled == s.enabled && Objects.equals(retryPolicy, s.retryPolicy)
-        && Objects.equals(tenant, s.tenant) && allTenants == s.allTenants;
+        && Objects.equals(tenant, s.tenant) && allTenants == s.allTenants
+        && Objects.equals(contentFilter, s.contentFilter);
   }
 
   @Override
@@ -178,6 +195,8 @@ public final class Subscription {
     private RetryPolicy retryPolicy;
     private String tenant;
     private boolean allTenants;
+    private ContentFilter contentFilter;
+    private String filterJson;
 
     private Builder() {}
 
@@ -272,12 +291,32 @@ public final class Subscription {
     }
 
     /**
+     * Delivers only events whose content {@code filter} matches (null: all). Default: none.
+     * Replaces a filter set before.
+     */
+    public Builder filter(ContentFilter filter) {
+      this.contentFilter = filter;
+      this.filterJson = null;
+      return this;
+    }
+
+    /**
+     * Sets the filter from its JSON form ({@link ContentFilter#parse}), e.g. as a registry stored
+     * it; read at {@link #build()}, which names what is wrong with it.
+     */
+    public Builder filter(String json) {
+      this.contentFilter = null;
+      this.filterJson = json;
+      return this;
+    }
+
+    /**
      * Checks every setting and builds the subscription.
      *
      * @throws IllegalArgumentException naming the field and what is allowed: an endpoint that
      *     is missing, not an absolute http(s) URL, has no host, or carries credentials; a
      *     missing or malformed secret; an invalid event type pattern or id; a blank or over-long
-     *     tenant, or a tenant together with {@code allTenants}
+     *     tenant, or a tenant together with {@code allTenants}; a malformed filter
      */
     public Subscription build() {
       if (id == null) {
@@ -288,6 +327,14 @@ public final class Subscription {
       if (tenant != null && allTenants) {
         throw new IllegalArgumentException("subscription " + id + " has tenant '" + tenant + "' and allTenants;"
             + " choose one: tenant(...) for one tenant's events, allTenants(true) for everyone's");
+      }
+      if (filterJson != null) {
+        try {
+          contentFilter = ContentFilter.parse(filterJson);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("subscription " + id + ": " + e.getMessage(), e);
+        }
+        filterJson = null;
       }
       URI uri = parseEndpoint(endpoint);
       StandardWebhooksSigner signer = StandardWebhooksSigner.of("secret", secrets, true);

@@ -120,6 +120,10 @@ public final class Report {
       JsonNode metric = r.get("primaryMetric");
       if (bench.contains("EngineBench")) {
         scores.put("engine/" + method, metric.get("score").asDouble());
+      } else if (bench.contains("OrderingBench")) {
+        scores.put("ordering/" + params.path("ordered").asText(), metric.get("score").asDouble());
+      } else if (bench.contains("FilterFanOutBench")) {
+        scores.put("filter/" + params.path("filtered").asText(), metric.get("score").asDouble());
       } else if (bench.contains("HandOffBench")) {
         for (String p : new String[] {"50.0", "99.0"}) {
           rows.add(row("hand-written hand-off: a prepared OkHttp call to an idle pool thread, p" + p.substring(0, 2)
@@ -140,6 +144,20 @@ public final class Report {
         rows.add(row("send holds the caller, " + subs + " subscription(s), p99 (us)", p99, Double.NaN, Double.NaN,
             one ? "<= 50" : "-", !one || p99 <= 50, "JMH SampleTime; OkHttp transport, idle publisher"));
       }
+    }
+    Double filtered = scores.get("filter/true");
+    Double unfiltered = scores.get("filter/false");
+    if (filtered != null && unfiltered != null) {
+      rows.add(row("one event to 1,000 subscriptions with content filters, vs none (us per event)", filtered,
+          unfiltered, filtered / unfiltered, "<= 1.2", filtered / unfiltered <= 1.2,
+          "JMH; transport answering at once; every filter matches, so both make 1,000 deliveries"));
+    }
+    Double ordered = scores.get("ordering/true");
+    Double unordered = scores.get("ordering/false");
+    if (ordered != null && unordered != null) {
+      rows.add(row("deliveries/s to one endpoint with 1,000 ordering keys, vs none", OrderingBench.EVENTS * 1000 / ordered,
+          OrderingBench.EVENTS * 1000 / unordered, unordered / ordered, ">= 0.9", unordered / ordered >= 0.9,
+          "JMH; bursts of 10,000 events, transport answering at once"));
     }
     Double engine = scores.get("engine/hookpost");
     Double handWritten = scores.get("engine/handWritten");

@@ -41,6 +41,25 @@ public interface DeliveryStore {
   List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds, Instant dueAt);
 
   /**
+   * Like {@link #enqueue(String, String, byte[], List, Instant)}, for an event with an ordering
+   * key (null: none). A store that keeps keys claims a delivery with a key only when no delivery
+   * of the same subscription and key enqueued before it is still {@link DeliveryState#PENDING}
+   * (waiting, leased or waiting for a retry), so that each key's deliveries are attempted one at
+   * a time in enqueue order. The default refuses keys.
+   *
+   * @throws UnsupportedOperationException if {@code orderingKey} is not null and this store does
+   *     not keep keys (nothing was stored)
+   */
+  default List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+      Instant dueAt, String orderingKey) {
+    if (orderingKey != null) {
+      throw new UnsupportedOperationException(this + " does not keep ordering keys, so event " + eventId
+          + " was not stored; use the in-memory store or JdbcDeliveryStore, or send it without a key");
+    }
+    return enqueue(eventId, eventType, payload, subscriptionIds, dueAt);
+  }
+
+  /**
    * Claims up to {@code limit} pending deliveries due at {@code now} whose lease is free or
    * expired, oldest due first, leasing them to {@code owner} until {@code now + lease}.
    */

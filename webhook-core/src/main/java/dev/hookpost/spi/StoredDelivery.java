@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param lastStatus the last HTTP status, or 0
  * @param lastError the last error or the reason it ended, or null
  * @param updatedAt when it last changed
+ * @param orderingKey the event's ordering key, or null: a store claims a delivery with a key only
+ *     when no earlier-sent delivery of the same subscription and key is still pending
  */
 public record StoredDelivery(String deliveryId, String eventId, String eventType, byte[] payload,
     String subscriptionId, DeliveryState state, int attempts, Instant createdAt, Instant firstAttemptAt,
-    Instant nextAttemptAt, int lastStatus, String lastError, Instant updatedAt) {
+    Instant nextAttemptAt, int lastStatus, String lastError, Instant updatedAt, String orderingKey) {
 
   /** @throws NullPointerException if a required component is null */
   public StoredDelivery {
@@ -34,6 +36,14 @@ public record StoredDelivery(String deliveryId, String eventId, String eventType
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+  }
+
+  /** A delivery without an ordering key. */
+  public StoredDelivery(String deliveryId, String eventId, String eventType, byte[] payload, String subscriptionId,
+      DeliveryState state, int attempts, Instant createdAt, Instant firstAttemptAt, Instant nextAttemptAt,
+      int lastStatus, String lastError, Instant updatedAt) {
+    this(deliveryId, eventId, eventType, payload, subscriptionId, state, attempts, createdAt, firstAttemptAt,
+        nextAttemptAt, lastStatus, lastError, updatedAt, null);
   }
 
   /** The id of the delivery of {@code eventId} to {@code subscriptionId}. */

@@ -23,4 +23,20 @@ public interface TransactionalDeliveryStore extends DeliveryStore {
    */
   List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt);
+
+  /**
+   * Like {@link #enqueue(Connection, String, String, byte[], List, Instant)}, with an ordering key
+   * (null: none) as in {@link DeliveryStore#enqueue(String, String, byte[], List, Instant, String)}.
+   *
+   * @throws UnsupportedOperationException if {@code orderingKey} is not null and this store does
+   *     not keep keys (the default)
+   */
+  default List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
+      List<String> subscriptionIds, Instant dueAt, String orderingKey) {
+    if (orderingKey != null) {
+      throw new UnsupportedOperationException(this + " does not keep ordering keys, so event " + eventId
+          + " was not stored; send it without a key");
+    }
+    return enqueue(connection, eventId, eventType, payload, subscriptionIds, dueAt);
+  }
 }

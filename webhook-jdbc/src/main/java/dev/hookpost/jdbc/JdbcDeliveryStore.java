@@ -24,7 +24,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -69,7 +68,6 @@ import javax.sql.DataSource;
  * pooled one in production) and holds it only for that call.
  */
 public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
-  private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,29}");
   private static final Set<DeliveryState> DEAD = EnumSet.of(DeliveryState.FAILED, DeliveryState.REJECTED);
 
   private final DataSource dataSource;
@@ -124,11 +122,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
      * @throws IllegalArgumentException unless 1 to 30 letters, digits or '_', not starting with a digit
      */
     public Builder tablePrefix(String prefix) {
-      if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-        throw new IllegalArgumentException("tablePrefix must be 1 to 30 characters of [A-Za-z0-9_], not starting"
-            + " with a digit (e.g. \"hookpost_\"), was " + (prefix == null ? "null" : "\"" + prefix + "\""));
-      }
-      this.tablePrefix = prefix;
+      this.tablePrefix = Params.tablePrefix(prefix);
       return this;
     }
 
@@ -183,11 +177,19 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt) {
+    return enqueue(eventId, eventType, payload, subscriptionIds, dueAt, null);
+  }
+
+  /** {@inheritDoc} Runs in its own transaction; the key is kept in the deliveries' {@code ordering_key}. */
+  @Override
+  public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+      Instant dueAt, String orderingKey) {
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
-    return db.transaction("enqueue event " + eventId, c -> insert(c, eventId, eventType, payload, subscriptionIds, dueAt));
+    return db.transaction("enqueue event " + eventId,
+        c -> insert(c, eventId, eventType, payload, subscriptionIds, dueAt, orderingKey));
   }
 
   /**
@@ -200,6 +202,13 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
       List<String> subscriptionIds, Instant dueAt) {
+    return enqueue(connection, eventId, eventType, payload, subscriptionIds, dueAt, null);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
+      List<String> subscriptionIds, Instant dueAt, String orderingKey) {
     Objects.requireNonNull(connection, "connection");
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
     try {
@@ -208,7 +217,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             + " would not join a transaction; call connection.setAutoCommit(false) before the business change");
       }
       return subscriptionIds.isEmpty() ? List.of()
-          : insert(connection, eventId, eventType, payload, subscriptionIds, dueAt);
+          : insert(connection, eventId, eventType, payload, subscriptionIds, dueAt, orderingKey);
     } catch (SQLException e) {
       throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -228,7 +237,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /** Inserts what is missing; returns the subscription ids whose delivery was new. */
   private List<String> insert(Connection c, String eventId, String eventType, byte[] payload,
-      List<String> subscriptionIds, Instant dueAt) throws SQLException {
+      List<String> subscriptionIds, Instant dueAt, String orderingKey) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(dialect.insertEventIfAbsent(schema.events))) {
       ps.setString(1, eventId);
       ps.setString(2, eventType);
@@ -245,6 +254,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         Params.setInstant(ps, 4, dueAt);
         Params.setInstant(ps, 5, dueAt);
         Params.setInstant(ps, 6, dueAt);
+        Params.setText(ps, 7, orderingKey);
         ps.addBatch();
       }
       int[] counts = ps.executeBatch();
@@ -293,8 +303,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private List<Row> claimPostgres(Connection c, Instant now, int limit, Instant until, String owner)
       throws SQLException {
     String sql = "WITH due AS (SELECT delivery_id FROM " + schema.deliveries
-        + " WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-        + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+        + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
+        + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
         + " UPDATE " + schema.deliveries + " d SET lease_owner = ?, lease_until = ? FROM due"
         + " WHERE d.delivery_id = due.delivery_id RETURNING " + Rows.qualified("d");
     List<Row> rows = Rows.select(c, sql, ps -> {
@@ -314,8 +324,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   private List<Row> claimH2(Connection c, Instant now, int limit, Instant until, String owner) throws SQLException {
     String select = "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries
-        + " WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-        + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE";
+        + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
+        + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE";
     List<Row> due = Rows.select(c, select, ps -> {
       Params.setInstant(ps, 1, now);
       Params.setInstant(ps, 2, now);
@@ -347,6 +357,16 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /**
+   * The claim condition of ordering keys, on the deliveries row aliased {@code d0}: it has no key,
+   * or no delivery of the same subscription and key enqueued before it is still pending.
+   */
+  private String firstOfItsKey() {
+    return " AND (d0.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + schema.deliveries + " k"
+        + " WHERE k.subscription_id = d0.subscription_id AND k.ordering_key = d0.ordering_key"
+        + " AND k.state = 'PENDING' AND k.seq < d0.seq))";
+  }
+
+  /**
    * {@inheritDoc} A lease counts as live while it ends after this store's clock (the system clock
    * unless {@link Builder#clock} set another); deliveries under a live lease are left out.
    *
@@ -355,7 +375,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public Optional<Instant> nextDue() {
     String sql = "SELECT MIN(next_attempt_at) AS next_due FROM " + schema.deliveries
-        + " WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
+        + " d0 WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)" + firstOfItsKey();
     return db.read("find the next due delivery", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         Params.setInstant(ps, 1, clock.instant());

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Schema {
   /** The version this library writes and reads. */
-  static final int LATEST = 1;
+  static final int LATEST = 2;
   /** Longest error text kept in {@code last_error} and in the history, in characters. */
   static final int MAX_ERROR_LENGTH = 2000;
 
@@ -44,6 +44,12 @@ final class Schema {
 
   /** The statements of version {@code version}, in order. */
   List<String> ddl(int version, Dialect dialect) {
+    if (version == 2) {
+      return List.of("ALTER TABLE " + deliveries + " ADD COLUMN IF NOT EXISTS ordering_key VARCHAR(255)",
+          // claims: is an earlier delivery of the same subscription and key still pending?
+          "CREATE INDEX IF NOT EXISTS " + prefix + "deliveries_key ON " + deliveries
+              + " (subscription_id, ordering_key, seq)");
+    }
     if (version != 1) {
       throw new IllegalArgumentException("no schema version " + version);
     }
@@ -91,7 +97,7 @@ final class Schema {
 
   /** A short description of a version, kept in the version table for people reading it. */
   static String describe(int version) {
-    return version == 1 ? "events, deliveries, attempts" : "version " + version;
+    return version == 1 ? "events, deliveries, attempts" : version == 2 ? "ordering keys" : "version " + version;
   }
 
   /**

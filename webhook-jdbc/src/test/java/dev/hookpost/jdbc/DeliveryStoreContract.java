@@ -20,13 +20,18 @@ import org.junit.jupiter.api.Test;
  * What every {@link DeliveryStore} must do, whatever keeps the deliveries. Each subclass runs
  * these against one store; times are whole milliseconds, as a database keeps them.
  */
-abstract class DeliveryStoreContract {
+abstract class DeliveryStoreContract implements OrderingKeyContract {
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   static final Duration LEASE = Duration.ofMinutes(1);
   static final String TYPE = "order.created";
 
   final MutableClock clock = new MutableClock(T0);
   DeliveryStore store;
+
+  @Override
+  public DeliveryStore store() {
+    return store;
+  }
 
   /** A store with no deliveries, whose own clock (if it has one) is {@code clock}. */
   abstract DeliveryStore newStore(MutableClock clock) throws Exception;

@@ -117,18 +117,35 @@ abstract class JdbcStoreContract extends DeliveryStoreContract {
     JdbcDeliveryStore again = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
 
     assertThat(ids(again.claim(T0, 10, LEASE, "a"))).containsExactly("evt_1/shipping");
-    assertThat(count(prefix() + "schema_version")).isEqualTo(1);
+    assertThat(count(prefix() + "schema_version")).isEqualTo(Schema.LATEST);
   }
 
   @Test
-  void schemaVersionTableRecordsVersionOne() throws SQLException {
+  void schemaVersionTableRecordsEachVersionOnce() throws SQLException {
     try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT version, description FROM " + prefix() + "schema_version")) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getInt(1)).isEqualTo(1);
-      assertThat(rs.getString(2)).isNotBlank();
+        ResultSet rs = s.executeQuery("SELECT version, description FROM " + prefix() + "schema_version ORDER BY version")) {
+      for (int v = 1; v <= Schema.LATEST; v++) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(v);
+        assertThat(rs.getString(2)).isNotBlank();
+      }
       assertThat(rs.next()).isFalse();
     }
+  }
+
+  @Test
+  void tablesOfVersionOneWithDeliveriesAreMigratedToOrderingKeys() throws SQLException {
+    enqueue("evt_1", T0);
+    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("DROP INDEX " + prefix() + "deliveries_key");
+      s.execute("ALTER TABLE " + prefix() + "deliveries DROP COLUMN ordering_key");
+      s.execute("DELETE FROM " + prefix() + "schema_version WHERE version = 2");
+    }
+
+    JdbcDeliveryStore migrated = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
+    migrated.enqueue("evt_2", TYPE, bytes("{}"), List.of("shipping"), T0, "order-1");
+
+    assertThat(ids(migrated.claim(T0, 10, LEASE, "a"))).containsExactly("evt_1/shipping", "evt_2/shipping");
   }
 
   @Test

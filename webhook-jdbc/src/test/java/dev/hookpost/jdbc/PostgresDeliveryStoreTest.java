@@ -150,6 +150,15 @@ class PostgresDeliveryStoreTest extends JdbcStoreContract {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(count(fresh + "schema_version")).isEqualTo(1);
+    assertThat(count(fresh + "schema_version")).isEqualTo(Schema.LATEST);
+  }
+
+  @Test
+  void twoInstancesAndARestartKeepEachKeysSendOrderAgainstAFlakyReceiver() throws Exception {
+    try (OrderedDeliveries deliveries = new OrderedDeliveries()) {
+      deliveries.twoInstancesAndARestart(() -> CrashChild.dataSource(postgres.jdbcUrl(), "postgres", ""));
+
+      deliveries.assertDeliveredInSendOrder();
+    }
   }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 final class Entry {
   final DeliveryKey key;
   final String eventType;
+  /** The event's ordering key, or null. */
+  final String orderingKey;
   /** The envelope bytes; dropped (null) once the delivery ended and is only remembered. */
   byte[] payload;
   final Instant createdAt;
@@ -27,9 +29,10 @@ final class Entry {
   /** Attempts from the second on, with the first; null while there was at most one (most deliveries). */
   ArrayDeque<AttemptRecord> history;
 
-  Entry(DeliveryKey key, String eventType, byte[] payload, Instant at, long seq) {
+  Entry(DeliveryKey key, String eventType, byte[] payload, Instant at, long seq, String orderingKey) {
     this.key = key;
     this.eventType = eventType;
+    this.orderingKey = orderingKey;
     this.payload = payload;
     this.createdAt = at;
     this.nextAttemptAt = at;
@@ -57,6 +60,6 @@ final class Entry {
   StoredDelivery view() {
     return new StoredDelivery(id(), key.eventId(), eventType, payload != null ? payload : new byte[0],
         key.subscriptionId(), state, attempts, createdAt,
-        firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt);
+        firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt, orderingKey);
   }
 }

@@ -27,7 +27,8 @@ import java.util.TreeSet;
  * dead letters (failed, rejected) are kept, the newest {@link #MAX_DEAD_LETTERS}, so memory
  * stays bounded. Pending deliveries are bounded by {@code maxPending}: {@link #enqueue} throws
  * {@link DeliveryQueueFullException} past it. Thread-safe: one lock (this object's monitor),
- * held only for map and index updates, and waited on by {@link #awaitRoom}.
+ * held only for map and index updates, and waited on by {@link #awaitRoom}. Deliveries with an
+ * ordering key are due only while first of their subscription's and key's chain ({@link KeyChains}).
  */
 public final class InMemoryDeliveryStore implements DeliveryStore {
   /** Dead letters kept for inspection and requeue; older ones are dropped first. */
@@ -61,6 +62,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    */
   private boolean leasesOutOfOrder;
   private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
+  private final KeyChains chains = new KeyChains();
   /** Delivered and skipped entries, without their payload, newest last. */
   private final LinkedHashMap<DeliveryKey, Entry> recentlyEnded = new LinkedHashMap<>();
   /** Per subscription id: pending deliveries with at least one failed attempt. */
@@ -104,8 +106,14 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   }
 
   @Override
+  public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
+      Instant dueAt) {
+    return enqueue(eventId, eventType, payload, subscriptionIds, dueAt, null);
+  }
+
+  @Override
   public synchronized List<String> enqueue(String eventId, String eventType, byte[] payload,
-      List<String> subscriptionIds, Instant dueAt) {
+      List<String> subscriptionIds, Instant dueAt, String orderingKey) {
     int fresh = 0;
     for (String sub : subscriptionIds) {
       fresh += byId.containsKey(new DeliveryKey(eventId, sub)) ? 0 : 1;
@@ -121,9 +129,14 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         continue;
       }
       recentlyEnded.remove(key);
-      Entry e = new Entry(key, eventType, payload, dueAt, seq++);
+      Entry e = new Entry(key, eventType, payload, dueAt, seq++, orderingKey);
       byId.put(key, e);
-      due.add(e);
+      if (orderingKey != null) {
+        chains.add(e); // last of its chain: first only when the chain was empty
+      }
+      if (chains.claimable(e)) {
+        due.add(e);
+      }
       added.add(sub);
     }
     return added;
@@ -152,7 +165,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         expired = new ArrayList<>();
       }
       expired.add(e);
-      due.add(e);
+      if (chains.claimable(e)) {
+        due.add(e);
+      }
     }
     if (inOrder) {
       leasesOutOfOrder = false; // the leases that ended early have all ended: stop at the first live one again
@@ -173,7 +188,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
     if (expired != null) {
       for (Entry e : expired) {
-        if (due.remove(e)) { // not taken: still leased, now behind leases that end later
+        if (due.remove(e) || !chains.claimable(e)) { // not taken: still leased, now behind leases that end later
           leased.put(e.id(), e);
           leasesOutOfOrder = true;
         }
@@ -201,7 +216,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       countFailing(e, 1);
     }
     e.nextAttemptAt = nextAttemptAt;
-    due.add(e);
+    if (chains.claimable(e)) {
+      due.add(e);
+    }
     return true;
   }
 
@@ -224,6 +241,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     e.state = state;
     if (reason != null) {
       e.lastError = reason;
+    }
+    Entry next = chains.remove(e);
+    if (next != null && next.owner == null) {
+      due.add(next); // the next of its key may go now
     }
     if (state == DeliveryState.FAILED || state == DeliveryState.REJECTED) {
       deadLetters.put(e.key, e);
@@ -347,7 +368,15 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       e.firstAttemptAt = null;
       e.nextAttemptAt = dueAt;
       e.updatedAt = dueAt;
-      due.add(e);
+      if (e.orderingKey != null) {
+        Entry displaced = chains.add(e); // by enqueue order: it may go ahead of later ones still waiting
+        if (displaced != null) {
+          due.remove(displaced);
+        }
+      }
+      if (chains.claimable(e)) {
+        due.add(e);
+      }
       n++;
     }
     return n;
