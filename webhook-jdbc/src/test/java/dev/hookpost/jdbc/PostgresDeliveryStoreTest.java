@@ -161,4 +161,10 @@ class PostgresDeliveryStoreTest extends JdbcStoreContract {
       deliveries.assertDeliveredInSendOrder();
     }
   }
+
+  @Test
+  void theSubscriptionRegistryStoresEverySettingAndReadsItBackEqual() {
+    JdbcSubscriptionRegistryTest.roundTripsEverySetting(
+        JdbcSubscriptionRegistry.builder(dataSource()).tablePrefix(prefix).cacheFor(java.time.Duration.ZERO).build());
+  }
 }
