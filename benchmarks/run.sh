@@ -50,6 +50,8 @@ done
 # after the main one. Runnable alone, and against an older commit (benchmarks/before-after.sh).
 rm -f "$OUT/warm20k.md"
 WARM_OUT=$OUT/warm20k.txt BENCH_CP=$CP ROUNDS=$ROUNDS benchmarks/warm20k.sh || echo "== failed: benchmarks/warm20k.sh" | tee -a "$RESULTS"
+run dev.hookpost.benchmarks.FilterAndOrderingPairs filter 5
+run dev.hookpost.benchmarks.FilterAndOrderingPairs ordering 5
 run dev.hookpost.benchmarks.MemoryBench 100000
 run dev.hookpost.benchmarks.StoreBench 5000 500
 echo "== JMH"
@@ -57,7 +59,7 @@ echo "== JMH"
 # machine's drift between them decide the ratio).
 run dev.hookpost.benchmarks.SigningPairs 6
 # The engine's path is longer than signing's: 1 s warm-up iterations ended mid-compilation.
-$JAVA org.openjdk.jmh.Main 'EngineBench' 'FilterFanOutBench' 'OrderingBench' -f 1 -wi 3 -w 2s -i 3 -r 1s -rf json -rff "$OUT/jmh-engine.json" >/dev/null
+$JAVA org.openjdk.jmh.Main 'EngineBench' -f 1 -wi 3 -w 2s -i 3 -r 1s -rf json -rff "$OUT/jmh-engine.json" >/dev/null
 # Pre-touched heap: a JVM that has run a while has touched its heap; a fresh one faults pages in
 # as it first allocates, inside the timed sends (p50 about 4 us higher here).
 $JAVA org.openjdk.jmh.Main 'SendHoldBench' 'HandOffBench' -jvmArgsAppend "-Durl=$URL -XX:+AlwaysPreTouch" -f 1 -wi 2 -w 1s -i 4 -r 1s -rf json -rff "$OUT/jmh-send.json" >/dev/null

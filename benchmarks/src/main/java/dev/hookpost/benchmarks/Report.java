@@ -83,6 +83,12 @@ public final class Report {
     }
     paired(rows, byRound, "healthy endpoint delivered/s, another hanging", "isolation/hanging", "throughput-8/hookpost",
         ">= 0.90", true, "baseline = the same endpoint alone (Hookpost's 8-in-flight figure, in alternating windows);");
+    paired(rows, byRound, "one event to 1,000 subscriptions with content filters, vs none (ms)",
+        "filter-fanout-1000-ms/filtered", "filter-fanout-1000-ms/unfiltered", "<= 1.2", false,
+        "FilterAndOrderingPairs; transport answering at once; every filter matches;");
+    paired(rows, byRound, "deliveries/s to one endpoint with 1,000 ordering keys, vs none",
+        "ordering-1000-keys-per-s/ordered", "ordering-1000-keys-per-s/unordered", ">= 0.9", true,
+        "FilterAndOrderingPairs; bursts of 10,000 events, transport answering at once;");
     double mem = median(values, "memory-bytes-per-pending-delivery/hookpost");
     rows.add(row("heap per pending delivery (bytes)", mem, Double.NaN, Double.NaN, "<= 512", mem <= 512,
         "100,000 pending of one 1 KiB event, endpoint down"));
@@ -120,10 +126,6 @@ public final class Report {
       JsonNode metric = r.get("primaryMetric");
       if (bench.contains("EngineBench")) {
         scores.put("engine/" + method, metric.get("score").asDouble());
-      } else if (bench.contains("OrderingBench")) {
-        scores.put("ordering/" + params.path("ordered").asText(), metric.get("score").asDouble());
-      } else if (bench.contains("FilterFanOutBench")) {
-        scores.put("filter/" + params.path("filtered").asText(), metric.get("score").asDouble());
       } else if (bench.contains("HandOffBench")) {
         for (String p : new String[] {"50.0", "99.0"}) {
           rows.add(row("hand-written hand-off: a prepared OkHttp call to an idle pool thread, p" + p.substring(0, 2)
@@ -151,13 +153,6 @@ public final class Report {
       rows.add(row("one event to 1,000 subscriptions with content filters, vs none (us per event)", filtered,
           unfiltered, filtered / unfiltered, "<= 1.2", filtered / unfiltered <= 1.2,
           "JMH; transport answering at once; every filter matches, so both make 1,000 deliveries"));
-    }
-    Double ordered = scores.get("ordering/true");
-    Double unordered = scores.get("ordering/false");
-    if (ordered != null && unordered != null) {
-      rows.add(row("deliveries/s to one endpoint with 1,000 ordering keys, vs none", OrderingBench.EVENTS * 1000 / ordered,
-          OrderingBench.EVENTS * 1000 / unordered, unordered / ordered, ">= 0.9", unordered / ordered >= 0.9,
-          "JMH; bursts of 10,000 events, transport answering at once"));
     }
     Double engine = scores.get("engine/hookpost");
     Double handWritten = scores.get("engine/handWritten");

@@ -194,7 +194,7 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
       throw new IllegalArgumentException("subscription " + subscription.id() + " has a retry policy of its own,"
           + " which JdbcSubscriptionRegistry cannot store; set the policy on the publisher instead");
     }
-    if (find(subscription.id()).isPresent() || !select("id = ?", subscription.id()).isEmpty()) {
+    if (!select("id = ?", subscription.id()).isEmpty()) {
       throw new IllegalArgumentException("a subscription with id '" + subscription.id()
           + "' exists already; remove it first or give the new one another id");
     }
