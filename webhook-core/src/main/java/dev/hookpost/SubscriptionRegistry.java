@@ -72,6 +72,28 @@ public interface SubscriptionRegistry {
   boolean setEnabled(String id, boolean enabled);
 
   /**
+   * How many deliveries to a subscription failed in a row, and since when (the first attempt of
+   * the oldest of them): what {@code disableFailingEndpoints} decides on.
+   *
+   * @param failures failed deliveries in a row, at least 1
+   * @param since the first attempt of the oldest of them
+   */
+  record FailureRun(int failures, java.time.Instant since) {}
+
+  /**
+   * Adds a failed delivery (first attempted at {@code firstAttemptAt}) to subscription
+   * {@code id}'s run of failures and returns the run, for registries shared by several
+   * publishers so that they judge an endpoint's health together. Default: null, which makes
+   * each publisher count in its own memory.
+   */
+  default FailureRun recordFailure(String id, java.time.Instant firstAttemptAt) {
+    return null;
+  }
+
+  /** Ends subscription {@code id}'s run of failures: a delivery succeeded. Default: nothing. */
+  default void recordDelivered(String id) {}
+
+  /**
    * A thread-safe in-memory registry, indexed by tenant: {@link #matching} takes no lock and
    * looks only at the event's tenant's subscriptions and those of every tenant, so it stays fast
    * with many tenants; a change copies one tenant's list.

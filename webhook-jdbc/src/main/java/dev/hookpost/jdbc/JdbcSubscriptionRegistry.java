@@ -19,8 +19,9 @@ import javax.sql.DataSource;
 /**
  * A {@link SubscriptionRegistry} in a database (H2 2.x, PostgreSQL 10+), typically the one that
  * holds the deliveries, shared by every publisher instance: subscriptions with their tenant,
- * secrets, event types, content filter, headers and enabled flag. An endpoint one instance
- * disables (410 Gone, sustained failure) is disabled for all.
+ * secrets, event types, content filter, headers and enabled flag, and each endpoint's run of
+ * failed deliveries ({@link #recordFailure}), so that instances judge its health together. An
+ * endpoint one instance disables (410 Gone, sustained failure) is disabled for all.
  *
  * <pre>{@code
  * JdbcSubscriptionRegistry registry = JdbcSubscriptionRegistry.builder(dataSource)
@@ -50,6 +51,8 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
   private final long stalenessNanos;
   private final ConcurrentHashMap<String, Cached<List<Subscription>>> groups = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Cached<Optional<Subscription>>> byId = new ConcurrentHashMap<>();
+  /** Ids whose run of failures may be going, as last read or recorded here: a delivery resets only those. */
+  private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
 
   private JdbcSubscriptionRegistry(DataSource dataSource, Dialect dialect, SubscriptionTable table, Duration staleness) {
     this.table = table;
@@ -223,12 +226,51 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
     return n;
   }
 
-  /** {@inheritDoc} Written to the table, so every instance sees it within the staleness. */
+  /**
+   * {@inheritDoc} Kept in the table, so every instance adds to the same run.
+   *
+   * @return the run, or null when there is no such subscription
+   */
+  @Override
+  public FailureRun recordFailure(String id, java.time.Instant firstAttemptAt) {
+    failing.add(id);
+    return db.transaction("record a failed delivery of " + id, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + table.table + " SET failures = failures + 1,"
+          + " failing_since = CASE WHEN failing_since IS NULL OR failing_since > ? THEN ? ELSE failing_since END"
+          + " WHERE id = ?")) {
+        Params.setInstant(ps, 1, firstAttemptAt);
+        Params.setInstant(ps, 2, firstAttemptAt);
+        ps.setString(3, id);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT failures, failing_since FROM " + table.table
+          + " WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? new FailureRun(rs.getInt(1), Params.getInstant(rs, "failing_since")) : null;
+        }
+      }
+    });
+  }
+
+  /**
+   * {@inheritDoc} Writes only when a run may be going, as last read (within the staleness) or
+   * recorded through this instance.
+   */
+  @Override
+  public void recordDelivered(String id) {
+    if (failing.remove(id)) {
+      update("end the failures of " + id, "UPDATE " + table.table + " SET failures = 0, failing_since = NULL"
+          + " WHERE id = ? AND failures > 0", id);
+    }
+  }
+
+  /** {@inheritDoc} Written to the table, so every instance sees it within the staleness; ends the run of failures. */
   @Override
   public boolean setEnabled(String id, boolean enabled) {
     Optional<Subscription> s = select("id = ?", id).stream().findFirst();
     boolean changed = update("enable or disable subscription " + id, "UPDATE " + table.table + " SET enabled = "
-        + enabled + " WHERE id = ? AND enabled = " + !enabled, id) > 0;
+        + enabled + ", failures = 0, failing_since = NULL WHERE id = ? AND enabled = " + !enabled, id) > 0;
     s.ifPresent(this::forget);
     return changed;
   }
@@ -249,7 +291,11 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
         List<Subscription> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(SubscriptionTable.read(rs));
+            Subscription s = SubscriptionTable.read(rs);
+            if (rs.getInt("failures") > 0) {
+              failing.add(s.id());
+            }
+            out.add(s);
           }
         }
         return out;

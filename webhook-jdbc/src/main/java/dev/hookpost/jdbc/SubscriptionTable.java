@@ -15,12 +15,13 @@ import java.util.Map;
 
 /**
  * The subscriptions table of {@link JdbcSubscriptionRegistry}: its DDL, and a subscription as a
- * row and back. Secrets and event types are kept space-separated (neither holds a space), headers
+ * row and back, and its run of failed deliveries. Secrets and event types are kept space-separated (neither holds a space), headers
  * as a JSON object, the filter in its JSON form. Stateless.
  */
 final class SubscriptionTable {
   /** The columns every read selects, in the order {@link #read} expects. */
-  static final String COLUMNS = "id, tenant, all_tenants, endpoint, secrets, event_types, filter, headers, enabled";
+  static final String COLUMNS = "id, tenant, all_tenants, endpoint, secrets, event_types, filter, headers, enabled,"
+      + " failures";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final String table;
@@ -42,7 +43,10 @@ final class SubscriptionTable {
           + "event_types VARCHAR(16384) NOT NULL, "
           + "filter VARCHAR(65536), "
           + "headers VARCHAR(65536) NOT NULL, "
-          + "enabled BOOLEAN NOT NULL)");
+          + "enabled BOOLEAN NOT NULL, "
+          // the endpoint's run of failed deliveries, shared by every instance (SubscriptionRegistry.recordFailure)
+          + "failures INT DEFAULT 0 NOT NULL, "
+          + "failing_since TIMESTAMP WITH TIME ZONE)");
       s.execute("CREATE INDEX IF NOT EXISTS " + table + "_tenant ON " + table + " (tenant, seq)");
     }
   }

@@ -8,6 +8,7 @@ import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Event;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.Subscription;
+import dev.hookpost.SubscriptionRegistry;
 import dev.hookpost.WebhookPublisher;
 import dev.hookpost.spi.TransportResponse;
 import java.time.Duration;
@@ -113,5 +114,39 @@ class JdbcSubscriptionRegistryTest {
 
     JdbcSubscriptionRegistry otherInstance = JdbcSubscriptionRegistry.create(h2);
     assertThat(otherInstance.find("acme-1")).hasValueSatisfying(s -> assertThat(s.enabled()).isFalse());
+  }
+
+  @Test
+  void instancesAddToOneRunOfFailuresThatADeliveryEnds() {
+    addToOneRunOfFailures(registry, JdbcSubscriptionRegistry.builder(h2).cacheFor(Duration.ZERO).build());
+  }
+
+  /** Two registries on one table record failures of one subscription into one run; a delivery ends it. */
+  static void addToOneRunOfFailures(JdbcSubscriptionRegistry registry, JdbcSubscriptionRegistry other) {
+    registry.add(sub("acme-1", "acme").build());
+    java.time.Instant t0 = java.time.Instant.parse("2030-01-01T00:00:00Z");
+
+    registry.recordFailure("acme-1", t0.plusSeconds(60));
+    assertThat(other.recordFailure("acme-1", t0))
+        .isEqualTo(new SubscriptionRegistry.FailureRun(2, t0));
+    other.recordDelivered("acme-1");
+
+    assertThat(registry.recordFailure("acme-1", t0.plusSeconds(120)))
+        .isEqualTo(new SubscriptionRegistry.FailureRun(1, t0.plusSeconds(120)));
+  }
+
+  @Test
+  void twoPublishersFailingOnceEachDisableTheEndpointTogether() {
+    registry.add(sub("acme-1", "acme").build());
+    JdbcSubscriptionRegistry other = JdbcSubscriptionRegistry.builder(h2).cacheFor(Duration.ZERO).build();
+    for (JdbcSubscriptionRegistry r : List.of(registry, other)) {
+      try (WebhookPublisher publisher = WebhookPublisher.builder().registry(r).retryPolicy(RetryPolicy.none())
+          .disableFailingEndpoints(2, Duration.ofDays(5))
+          .transport(request -> CompletableFuture.completedFuture(TransportResponse.of(500))).build()) {
+        publisher.send(Event.of("order.created", Map.of()).forTenant("acme")).outcomes().join();
+      }
+    }
+
+    assertThat(registry.find("acme-1")).hasValueSatisfying(s -> assertThat(s.enabled()).isFalse());
   }
 }

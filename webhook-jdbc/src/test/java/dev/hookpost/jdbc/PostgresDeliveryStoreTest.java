@@ -167,4 +167,11 @@ class PostgresDeliveryStoreTest extends JdbcStoreContract {
     JdbcSubscriptionRegistryTest.roundTripsEverySetting(
         JdbcSubscriptionRegistry.builder(dataSource()).tablePrefix(prefix).cacheFor(java.time.Duration.ZERO).build());
   }
+
+  @Test
+  void twoSubscriptionRegistriesAddToOneRunOfFailures() {
+    java.util.function.Supplier<JdbcSubscriptionRegistry> registry = () -> JdbcSubscriptionRegistry
+        .builder(dataSource()).tablePrefix(prefix).cacheFor(java.time.Duration.ZERO).build();
+    JdbcSubscriptionRegistryTest.addToOneRunOfFailures(registry.get(), registry.get());
+  }
 }
