@@ -38,7 +38,7 @@ public final class FilterAndOrderingPairs {
     WebhookPublisher plain = filter ? fanOut(null) : oneEndpoint();
     WebhookPublisher other = filter ? fanOut(ContentFilter.and(ContentFilter.eq("/data/currency", "EUR"),
         ContentFilter.gte("/data/totalCents", 10_000), ContentFilter.prefix("/data/orderId", "A-"))) : oneEndpoint();
-    int perWindow = filter ? 40 : 3;
+    int perWindow = filter ? 200 : 10;
     for (int round = 0; round <= rounds; round++) { // round 0 warms both up
       double a = window(plain, false, filter, perWindow);
       double b = window(other, true, filter, perWindow);
