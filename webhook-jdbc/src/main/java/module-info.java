@@ -2,6 +2,7 @@
 module dev.hookpost.jdbc {
   requires transitive dev.hookpost.core;
   requires transitive java.sql;
+  requires org.slf4j;
 
   exports dev.hookpost.jdbc;
 }

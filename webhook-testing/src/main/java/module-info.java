@@ -11,6 +11,7 @@ module dev.hookpost.testing {
   requires okhttp3;
   requires okio;
   requires com.fasterxml.jackson.databind;
+  requires java.net.http;
 
   exports dev.hookpost.testing;
 }

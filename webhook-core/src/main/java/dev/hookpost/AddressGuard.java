@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -112,6 +113,48 @@ public final class AddressGuard {
           + "): " + why + " addresses are not allowed by default; allow it with"
           + " AddressGuard.publicOnly().allowing(\"" + address.getHostAddress() + "\") if the endpoint is yours");
     }
+  }
+
+  /**
+   * Checks a URL's host before anything is resolved. An IP address, in any spelling resolvers
+   * accept, is parsed here and checked like a resolved address: IPv6, and IPv4 as
+   * {@code 127.0.0.1}, {@code 127.1}, {@code 2130706433}, {@code 0x7f000001}, {@code 0177.0.0.1},
+   * {@code 0x7f.1}, each also with a trailing dot. A DNS name is left to the resolver.
+   *
+   * @return the address to connect to, or empty when {@code host} is a DNS name (each address it
+   *     resolves to must then pass {@link #check}). Connect to this address, never to what the
+   *     host text parses to elsewhere: Java reads {@code 0177.0.0.1} as decimal, and
+   *     {@code 0x7f000001} not at all, sending it to DNS
+   * @throws EndpointRefusedException if the address is refused, or {@code host} ends in a number
+   *     (so resolvers read it as an IPv4 address) but is none, or is a malformed IPv6 address
+   */
+  public Optional<InetAddress> checkHost(String host) {
+    InetAddress address;
+    if (host.indexOf(':') >= 0) {
+      try { // in brackets, Java parses the literal and never asks DNS
+        address = InetAddress.getByName(host.startsWith("[") ? host : "[" + host + "]");
+      } catch (UnknownHostException e) {
+        throw new EndpointRefusedException("refused host " + host + ": not an IPv6 address");
+      }
+    } else {
+      byte[] ipv4;
+      try {
+        ipv4 = Hosts.parseIpv4(host);
+      } catch (IllegalArgumentException e) {
+        throw new EndpointRefusedException("refused host " + host + ": it " + e.getMessage()
+            + "; write the address as a.b.c.d, or use a DNS name");
+      }
+      if (ipv4 == null) {
+        return Optional.empty();
+      }
+      try {
+        address = InetAddress.getByAddress(ipv4);
+      } catch (UnknownHostException e) {
+        throw new AssertionError("four bytes are an IPv4 address", e);
+      }
+    }
+    check(host, address);
+    return Optional.of(address);
   }
 
   /** Why {@code address} is not public, or null when it is globally routable. */

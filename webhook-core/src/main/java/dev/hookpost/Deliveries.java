@@ -33,6 +33,15 @@ public final class Deliveries {
     return engine.store().find(Objects.requireNonNull(query, "query"));
   }
 
+  /**
+   * How many deliveries match {@code query}, whatever its limit, e.g.
+   * {@code count(DeliveryQuery.inState(DeliveryState.PENDING))} for the backlog a metrics gauge
+   * shows. With a durable store shared by several publishers it counts theirs too.
+   */
+  public int count(DeliveryQuery query) {
+    return engine.store().count(Objects.requireNonNull(query, "query"));
+  }
+
   /** One delivery's attempts, oldest first; empty for an unknown id. */
   public List<AttemptRecord> history(String deliveryId) {
     return engine.store().history(Objects.requireNonNull(deliveryId, "deliveryId"));

@@ -30,6 +30,13 @@ public interface DeliveryListener {
   /** A listener that does nothing. */
   DeliveryListener NONE = new DeliveryListener() {};
 
+  /**
+   * {@code publisher} was built and is about to take events: called once, on the thread that
+   * calls {@code build()}, before it returns; e.g. to register gauges that read
+   * {@link WebhookPublisher#deliveries()} or {@link WebhookPublisher#subscriptions()}.
+   */
+  default void onStart(WebhookPublisher publisher) {}
+
   /** An attempt of {@code delivery} (event id, type, envelope bytes) finished, with an answer or an error. */
   default void onAttempt(StoredDelivery delivery, Subscription subscription, Attempt attempt) {}
 

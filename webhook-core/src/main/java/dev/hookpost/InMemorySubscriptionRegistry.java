@@ -80,8 +80,7 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
     java.util.Set<String> ids = new java.util.HashSet<>();
     for (Subscription s : more) {
       if (byId.containsKey(Objects.requireNonNull(s, "subscription").id()) || !ids.add(s.id())) {
-        throw new IllegalArgumentException("a subscription with id '" + s.id()
-            + "' exists already; remove it first or give the new one another id");
+        throw duplicate(s);
       }
       added.computeIfAbsent(group(s), g -> new ArrayList<>()).add(s);
     }
@@ -95,6 +94,13 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
       next.addAll(subs);
       byGroup.put(group, List.copyOf(next));
     });
+  }
+
+  private static IllegalArgumentException duplicate(Subscription s) {
+    return new IllegalArgumentException("a subscription with id '" + s.id() + "' exists already; remove it first"
+        + " or give the new one another id with .id(\"...\") (an id left out is derived from the tenant and the"
+        + " endpoint, so two subscriptions" + s.tenant().map(t -> " of tenant " + t).orElse("") + " to "
+        + s.endpointForLogs() + " need ids of their own)");
   }
 
   @Override

@@ -3,13 +3,20 @@ package dev.hookpost;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Standard Webhooks symmetric {@code v1} signatures over {@code id.timestamp.body}. Thread-safe. */
+/**
+ * Standard Webhooks signatures over {@code id.timestamp.body}: symmetric {@code v1} for each
+ * {@code whsec_} secret, asymmetric {@code v1a} (the JDK's Ed25519) for each {@code whsk_} key,
+ * leaving out keys whose rotation grace period is over at the attempt's timestamp. Thread-safe.
+ */
 final class StandardWebhooksSigner implements Signer {
   /**
    * One Mac per thread, re-keyed only when the key changes: a thread signing for one endpoint
@@ -17,10 +24,17 @@ final class StandardWebhooksSigner implements Signer {
    */
   private static final ThreadLocal<KeyedMac> MAC = ThreadLocal.withInitial(KeyedMac::new);
 
-  private final List<SecretKeySpec> keys;
+  private final List<Entry> entries;
+  /** The one key when it is a lasting HMAC secret (the common case): signed without the loop. */
+  private final SecretKeySpec only;
 
-  private StandardWebhooksSigner(List<SecretKeySpec> keys) {
-    this.keys = keys;
+  /** One key: an HMAC secret or an Ed25519 private key, and the Unix second it stops signing. */
+  private record Entry(SecretKeySpec hmac, PrivateKey ed25519, long expiresAt) {}
+
+  private StandardWebhooksSigner(List<Entry> entries) {
+    this.entries = entries;
+    Entry first = entries.get(0);
+    this.only = entries.size() == 1 && first.hmac != null && first.expiresAt == Long.MAX_VALUE ? first.hmac : null;
   }
 
   /**
@@ -65,16 +79,34 @@ final class StandardWebhooksSigner implements Signer {
     }
   }
 
-  static StandardWebhooksSigner of(String field, List<String> secrets, boolean prefixRequired) {
-    if (secrets == null || secrets.isEmpty()) {
-      throw new IllegalArgumentException(field + " is required; generate one with Signer.generateSecret()");
+  /**
+   * A signer for {@code keys}: {@code whsec_} secrets sign {@code v1}, {@code whsk_} keys
+   * {@code v1a}.
+   *
+   * @throws IllegalArgumentException naming {@code field} (and the key's number among several)
+   *     when there is no key, one is malformed, or every key expires
+   */
+  static StandardWebhooksSigner of(String field, List<SigningKey> keys) {
+    if (keys == null || keys.isEmpty()) {
+      throw new IllegalArgumentException(field + " is required; generate one with Signer.generateSecret() (v1, HMAC)"
+          + " or Signer.generateEd25519KeyPair() (v1a, Ed25519)");
     }
-    List<SecretKeySpec> keys = new ArrayList<>(secrets.size());
-    for (int i = 0; i < secrets.size(); i++) {
-      String name = secrets.size() == 1 ? field : field + " #" + (i + 1);
-      keys.add(Secrets.parse(name, secrets.get(i), prefixRequired));
+    List<Entry> entries = new ArrayList<>(keys.size());
+    boolean lasting = false;
+    for (int i = 0; i < keys.size(); i++) {
+      String name = keys.size() == 1 ? field : field + " #" + (i + 1);
+      SigningKey key = Objects.requireNonNull(keys.get(i), name);
+      long expires = key.expiresAt() == null ? Long.MAX_VALUE : key.expiresAt().getEpochSecond();
+      lasting |= key.expiresAt() == null;
+      entries.add(key.value().startsWith(Ed25519Keys.SIGNING_PREFIX)
+          ? new Entry(null, Ed25519Keys.signingKey(name, key.value()), expires)
+          : new Entry(Secrets.parse(name, key.value(), true), null, expires));
     }
-    return new StandardWebhooksSigner(List.copyOf(keys));
+    if (!lasting) {
+      throw new IllegalArgumentException(field + ": every key has an expiry, so signing would stop; keep the current"
+          + " key without one (rotateSecret(...) does), e.g. SigningKey.of(\"whsec_...\")");
+    }
+    return new StandardWebhooksSigner(List.copyOf(entries));
   }
 
   @Override
@@ -82,38 +114,49 @@ final class StandardWebhooksSigner implements Signer {
     // The long goes into the concatenation as digits directly, without a String of its own.
     byte[] prefix = (webhookId + '.' + timestampSeconds + '.').getBytes(StandardCharsets.UTF_8);
     KeyedMac holder = MAC.get();
-    return keys.size() == 1 ? holder.signature(holder.keyedWith(keys.get(0)), prefix, body)
-        : signRotating(holder, prefix, body);
+    return only != null ? holder.signature(holder.keyedWith(only), prefix, body)
+        : signEach(holder, timestampSeconds, prefix, body);
   }
 
-  /** The header with one signature per secret, while secrets rotate. */
-  private String signRotating(KeyedMac holder, byte[] prefix, byte[] body) {
-    StringBuilder header = new StringBuilder(keys.size() * 48);
-    for (SecretKeySpec key : keys) {
+  /** The header with one signature per key still signing at {@code timestampSeconds}. */
+  private String signEach(KeyedMac holder, long timestampSeconds, byte[] prefix, byte[] body) {
+    StringBuilder header = new StringBuilder(entries.size() * 92);
+    for (Entry e : entries) {
+      if (timestampSeconds >= e.expiresAt) {
+        continue; // rotated out: its grace period is over
+      }
       if (header.length() > 0) {
         header.append(' ');
       }
-      header.append(holder.signature(holder.keyedWith(key), prefix, body));
+      header.append(e.hmac != null ? holder.signature(holder.keyedWith(e.hmac), prefix, body)
+          : "v1a," + Base64.getEncoder().encodeToString(ed25519(e.ed25519, prefix, body)));
     }
     return header.toString();
   }
 
-  /** The raw HMACs of the signed content, one per secret, for constant-time comparison. */
-  List<byte[]> macs(String webhookId, String timestamp, byte[] body) {
-    byte[] prefix = prefix(webhookId, timestamp);
-    List<byte[]> out = new ArrayList<>(keys.size());
-    KeyedMac holder = MAC.get();
-    for (SecretKeySpec key : keys) {
-      out.add(mac(holder.keyedWith(key), prefix, body));
+  private static byte[] ed25519(PrivateKey key, byte[] prefix, byte[] body) {
+    try {
+      Signature signature = Signature.getInstance("Ed25519");
+      signature.initSign(key);
+      signature.update(prefix);
+      signature.update(body);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 signing failed", e);
     }
-    return out;
+  }
+
+  /** The raw HMAC-SHA256 of {@code prefix} and {@code body} under {@code key}, on this thread's Mac. */
+  static byte[] hmac(SecretKeySpec key, byte[] prefix, byte[] body) {
+    KeyedMac holder = MAC.get();
+    return mac(holder.keyedWith(key), prefix, body);
   }
 
   /**
    * The signed content before the body, {@code id.timestamp.}, as one array: one {@code update}
    * instead of four ({@link #sign} writes it with the timestamp as a number).
    */
-  private static byte[] prefix(String webhookId, String timestamp) {
+  static byte[] prefix(String webhookId, String timestamp) {
     return (webhookId + '.' + timestamp + '.').getBytes(StandardCharsets.UTF_8);
   }
 
@@ -124,6 +167,6 @@ final class StandardWebhooksSigner implements Signer {
 
   @Override
   public String toString() {
-    return "StandardWebhooksSigner[" + keys.size() + " secret(s)]";
+    return "StandardWebhooksSigner[" + entries.size() + " key(s)]";
   }
 }

@@ -2,6 +2,8 @@ package dev.hookpost;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,15 +25,19 @@ import java.util.regex.Pattern;
  *     .build();
  * }</pre>
  *
- * <p>Defaults: id {@code sub_} + a time-ordered id, all event types, no extra headers,
+ * <p>Defaults: the id is derived from the endpoint URL and tenant ({@link Builder#id}), so it is the same
+ * in every process and after every restart, and deliveries stored for it find it again; all event types, no extra headers,
  * enabled, the publisher's retry policy. Immutable and thread-safe; {@link #toBuilder()}
  * copies it for changes.
  */
 public final class Subscription {
+  /** How long a rotated-out key keeps signing beside the new one by default: 24 hours. */
+  public static final Duration DEFAULT_ROTATION_GRACE = Duration.ofHours(24);
+
   private final String id;
   private final URI endpoint;
-  private final List<String> secrets;
-  private final StandardWebhooksSigner signer;
+  private final List<SigningKey> keys;
+  private final Signer signer;
   private final EventTypeFilter filter;
   private final Map<String, String> headers;
   private final boolean enabled;
@@ -40,10 +46,10 @@ public final class Subscription {
   private final boolean allTenants;
   private final ContentFilter contentFilter;
 
-  private Subscription(Builder b, StandardWebhooksSigner signer, URI endpoint, EventTypeFilter filter) {
-    this.id = b.id;
+  private Subscription(Builder b, String id, Signer signer, URI endpoint, EventTypeFilter filter) {
+    this.id = id;
     this.endpoint = endpoint;
-    this.secrets = List.copyOf(b.secrets);
+    this.keys = List.copyOf(b.keys);
     this.signer = signer;
     this.filter = filter;
     this.headers = Map.copyOf(b.headers);
@@ -54,7 +60,7 @@ public final class Subscription {
     this.contentFilter = b.contentFilter;
   }
 
-  /** Starts a new subscription. {@link Builder#endpoint} and {@link Builder#secret} are required. */
+  /** Starts a new subscription. {@link Builder#endpoint} and {@link Builder#secret} (or a {@link Builder#signer}) are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -64,7 +70,8 @@ public final class Subscription {
     Builder b = new Builder();
     b.id = id;
     b.endpoint = endpoint.toString();
-    b.secrets.addAll(secrets);
+    b.keys.addAll(keys);
+    b.signer = keys.isEmpty() ? signer : null;
     b.eventTypes.addAll(filter.patterns());
     b.headers.putAll(headers);
     b.enabled = enabled;
@@ -105,14 +112,6 @@ public final class Subscription {
     return Optional.ofNullable(retryPolicy);
   }
 
-  /**
-   * The signing secrets, for a registry that stores subscriptions (e.g. {@code webhook-jdbc}'s);
-   * never log them.
-   */
-  public List<String> secrets() {
-    return secrets;
-  }
-
   /** The tenant this subscription belongs to; empty when none (see {@link #allTenants()}). */
   public Optional<String> tenant() {
     return Optional.ofNullable(tenant);
@@ -146,9 +145,44 @@ public final class Subscription {
     return newEnabled == enabled ? this : toBuilder().enabled(newEnabled).build();
   }
 
-  /** The signer made from this subscription's secrets: what signs each of its requests. */
+  /** What signs each of its requests: the signer made from its keys, or the one given to {@link Builder#signer}. */
   public Signer signer() {
     return signer;
+  }
+
+  /**
+   * Its signing keys with their rotation state; empty when it has a {@link Builder#signer} of its
+   * own. Store these with the subscription and give them back to {@link Builder#signingKeys}.
+   */
+  public List<SigningKey> signingKeys() {
+    return keys;
+  }
+
+  /**
+   * Returns a copy signing with {@code newSecret} too, while its current keys keep signing for
+   * {@link #DEFAULT_ROTATION_GRACE} (24 h) from now, after which they are left out on their own.
+   * Receivers can move to the new key at any time in that window.
+   *
+   * @param newSecret {@code whsec_...} or {@code whsk_...}, checked as in {@link Builder#secret}
+   * @throws IllegalStateException if it signs with its own {@link Builder#signer}
+   * @throws IllegalArgumentException if the new secret is malformed
+   */
+  public Subscription rotateSecret(String newSecret) {
+    return rotateSecret(newSecret, Instant.now(), DEFAULT_ROTATION_GRACE);
+  }
+
+  /**
+   * Returns a copy signing with {@code newSecret} too, while its current keys keep signing until
+   * {@code now + grace}; keys expired by {@code now} are dropped.
+   *
+   * @throws IllegalStateException if it signs with its own {@link Builder#signer}
+   * @throws IllegalArgumentException if the new secret is malformed or grace is negative
+   */
+  public Subscription rotateSecret(String newSecret, Instant now, Duration grace) {
+    if (keys.isEmpty()) {
+      throw new IllegalStateException("subscription '" + id + "' signs with its own signer; rotate its keys there");
+    }
+    return toBuilder().signingKeys(KeyRotation.rotate(keys, newSecret, now, grace)).build();
   }
 
   /**
@@ -171,7 +205,7 @@ public final class Subscription {
   @Override
   public boolean equals(Object o) {
     return o instanceof Subscription s && id.equals(s.id) && endpoint.equals(s.endpoint)
-        && secrets.equals(s.secrets) && filter.patterns().equals(s.filter.patterns())
+        && keys.equals(s.keys) && (!keys.isEmpty() || signer.equals(s.signer)) && filter.patterns().equals(s.filter.patterns())
         && headers.equals(s.headers) && enabled == s.enabled && Objects.equals(retryPolicy, s.retryPolicy)
         && Objects.equals(tenant, s.tenant) && allTenants == s.allTenants
         && Objects.equals(contentFilter, s.contentFilter);
@@ -188,7 +222,8 @@ public final class Subscription {
 
     private String id;
     private String endpoint;
-    private final List<String> secrets = new ArrayList<>();
+    private final List<SigningKey> keys = new ArrayList<>();
+    private Signer signer;
     private final List<String> eventTypes = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean enabled = true;
@@ -200,7 +235,14 @@ public final class Subscription {
 
     private Builder() {}
 
-    /** Sets the id (default: {@code sub_} + a time-ordered id); {@code [A-Za-z0-9_.-]}, at most 255 chars. */
+    /**
+     * Sets the id: {@code [A-Za-z0-9_.-]}, at most 255 chars. Default: derived from the endpoint
+     * URL and the {@link #tenant} ({@code sub_} + 16 hex digits of their SHA-256; without a
+     * tenant, of the URL alone), stable across processes and restarts. Give an id of your own
+     * when two subscriptions of one tenant share an endpoint, or to keep the id when the
+     * endpoint or tenant changes: a durable store's pending deliveries name their subscription
+     * by id.
+     */
     public Builder id(String id) {
       this.id = id;
       return this;
@@ -212,20 +254,43 @@ public final class Subscription {
       return this;
     }
 
-    /** Sets the one signing secret, {@code whsec_} + base64 of 24 to 64 bytes. Required (or {@link #secrets}). */
+    /**
+     * Sets the one signing secret. Required (or {@link #secrets}, {@link #signingKeys} or
+     * {@link #signer}). Its prefix picks the scheme: {@code whsec_} + base64 of 24 to 64 bytes
+     * signs {@code v1} (HMAC-SHA256); {@code whsk_} + base64 of an Ed25519 private key (raw 32
+     * bytes or PKCS#8 DER) signs {@code v1a}.
+     */
     public Builder secret(String secret) {
-      this.secrets.clear();
-      this.secrets.add(secret);
+      return secrets(secret);
+    }
+
+    /**
+     * Sets several signing secrets, each as in {@link #secret}: every request carries one
+     * signature per secret, so receivers holding any of them accept it. To rotate with an end,
+     * see {@link Subscription#rotateSecret}.
+     */
+    public Builder secrets(String... secrets) {
+      this.keys.clear();
+      for (String s : secrets) {
+        this.keys.add(SigningKey.of(s == null ? "" : s));
+      }
+      return this;
+    }
+
+    /** Sets the signing keys with their rotation state, as {@link Subscription#signingKeys()} returned them. */
+    public Builder signingKeys(List<SigningKey> keys) {
+      this.keys.clear();
+      this.keys.addAll(keys);
       return this;
     }
 
     /**
-     * Sets several signing secrets, for rotation: every request carries one signature per
-     * secret, so receivers holding the old or the new one accept it.
+     * Signs with {@code signer} instead of secrets held here, e.g. one that asks a KMS. It is
+     * called on a thread of the publisher's own for every attempt, with a 10 s limit; see
+     * {@link Signer}. Default: none (the secrets sign).
      */
-    public Builder secrets(String... secrets) {
-      this.secrets.clear();
-      this.secrets.addAll(Arrays.asList(secrets));
+    public Builder signer(Signer signer) {
+      this.signer = signer;
       return this;
     }
 
@@ -314,31 +379,34 @@ public final class Subscription {
      * Checks every setting and builds the subscription.
      *
      * @throws IllegalArgumentException naming the field and what is allowed: an endpoint that
-     *     is missing, not an absolute http(s) URL, has no host, or carries credentials; a
+     *     is missing, not an absolute http(s) URL, has no host or a host that is neither an IP
+     *     address nor a valid DNS name (saying what is wrong with it), or carries credentials; a
      *     missing or malformed secret; an invalid event type pattern or id; a blank or over-long
      *     tenant, or a tenant together with {@code allTenants}; a malformed filter
      */
     public Subscription build() {
-      if (id == null) {
-        id = Ids.newId("sub_", System.currentTimeMillis());
-      }
-      Names.require("subscription id", id, "shipping-service");
+      URI uri = parseEndpoint(endpoint);
       Names.requireKey("subscription tenant", tenant, "acme");
+      String stableId = id != null ? id : Ids.fromEndpoint(tenant, uri);
+      Names.require("subscription id", stableId, "shipping-service");
       if (tenant != null && allTenants) {
-        throw new IllegalArgumentException("subscription " + id + " has tenant '" + tenant + "' and allTenants;"
+        throw new IllegalArgumentException("subscription " + stableId + " has tenant '" + tenant + "' and allTenants;"
             + " choose one: tenant(...) for one tenant's events, allTenants(true) for everyone's");
       }
       if (filterJson != null) {
         try {
           contentFilter = ContentFilter.parse(filterJson);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("subscription " + id + ": " + e.getMessage(), e);
+          throw new IllegalArgumentException("subscription " + stableId + ": " + e.getMessage(), e);
         }
         filterJson = null;
       }
-      URI uri = parseEndpoint(endpoint);
-      StandardWebhooksSigner signer = StandardWebhooksSigner.of("secret", secrets, true);
-      return new Subscription(this, signer, uri, EventTypeFilter.of(eventTypes));
+      if (signer != null && !keys.isEmpty()) {
+        throw new IllegalArgumentException("set either secret(s) or signer(...), not both: a custom signer holds its"
+            + " own keys");
+      }
+      Signer s = signer != null ? signer : StandardWebhooksSigner.of("secret", keys);
+      return new Subscription(this, stableId, s, uri, EventTypeFilter.of(eventTypes));
     }
 
     private static URI parseEndpoint(String url) {
@@ -362,17 +430,57 @@ public final class Subscription {
         throw new IllegalArgumentException("endpoint must not carry credentials (user:password@); send them"
             + " with .header(\"Authorization\", ...) instead");
       }
-      if (uri.getHost() == null || uri.getHost().isEmpty()) {
-        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
-      }
-      if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65_535)) {
-        throw new IllegalArgumentException("endpoint port " + uri.getPort() + " is outside 1..65535" + fix);
-      }
+      checkAuthority(url, uri, fix);
       if (uri.getRawFragment() != null) {
         throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has a #fragment, which"
             + " is never sent; remove it");
       }
       return uri;
+    }
+
+    /**
+     * Checks the host and port. {@link URI} reads its own, narrower grammar: for {@code 127.1},
+     * {@code 0x7f.1}, {@code 127.0.0.1.}, {@code ex_ample.com}, {@code %41.com} or a non-ASCII
+     * host it finds no host at all, only a raw authority, which is read here instead so that the
+     * message says what is wrong with the host. IPv4 addresses in any spelling pass: the
+     * transport's {@link AddressGuard#checkHost} parses and checks them.
+     */
+    private static void checkAuthority(String url, URI uri, String fix) {
+      String authority = uri.getRawAuthority();
+      if (authority == null || authority.isEmpty()) {
+        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
+      }
+      String host = uri.getHost();
+      int port = uri.getPort();
+      if (host == null) { // a registry-based authority: URI parsed no user info, host or port
+        if (authority.indexOf('@') >= 0) {
+          throw new IllegalArgumentException("endpoint must not carry credentials (user:password@); send them"
+              + " with .header(\"Authorization\", ...) instead");
+        }
+        int colon = authority.lastIndexOf(':');
+        host = colon < 0 ? authority : authority.substring(0, colon);
+        if (colon >= 0) {
+          String digits = authority.substring(colon + 1);
+          if (!digits.matches("[0-9]{1,5}")) {
+            throw new IllegalArgumentException("endpoint port '" + Names.printable(digits) + "' is not a number"
+                + fix);
+          }
+          port = Integer.parseInt(digits);
+        }
+      }
+      if (host.isEmpty()) {
+        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
+      }
+      if (port != -1 && (port < 1 || port > 65_535)) {
+        throw new IllegalArgumentException("endpoint port " + port + " is outside 1..65535" + fix);
+      }
+      if (host.startsWith("[")) {
+        return; // URI validated the IPv6 literal
+      }
+      String problem = Hosts.problem(host);
+      if (problem != null) {
+        throw new IllegalArgumentException("endpoint host '" + Names.printable(host) + "' " + problem + fix);
+      }
     }
   }
 }

@@ -37,8 +37,9 @@ public interface SubscriptionRegistry {
 
   /**
    * Removes every subscription of {@code tenant} (e.g. a customer who left); returns how many.
-   * Their pending deliveries end as skipped when they fall due. Default: {@link #remove} of each
-   * of {@link #ofTenant}.
+   * Through {@code publisher.subscriptions()}, their pending deliveries that no attempt holds end
+   * at once as skipped, as with {@link #remove}. Default: {@link #remove} of each of
+   * {@link #ofTenant}.
    */
   default int removeTenant(String tenant) {
     int n = 0;

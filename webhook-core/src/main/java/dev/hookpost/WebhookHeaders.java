@@ -13,7 +13,7 @@ public final class WebhookHeaders {
   public static final String ID = "webhook-id";
   /** The attempt's time in Unix seconds, part of the signed content. */
   public static final String TIMESTAMP = "webhook-timestamp";
-  /** One or more space-separated {@code v1,<base64>} signatures. */
+  /** One or more space-separated {@code v1,<base64>} (HMAC) or {@code v1a,<base64>} (Ed25519) signatures. */
   public static final String SIGNATURE = "webhook-signature";
 
   /** {@code content-type}; every request's is {@link #JSON}. */

@@ -2,6 +2,7 @@ package dev.hookpost;
 
 import dev.hookpost.internal.engine.Engine;
 import dev.hookpost.internal.engine.EngineSettings;
+import dev.hookpost.spi.AttemptInterceptor;
 import dev.hookpost.spi.DeliveryQuery;
 import dev.hookpost.spi.DeliveryStore;
 import dev.hookpost.spi.TransactionalDeliveryStore;
@@ -127,6 +128,14 @@ public final class WebhookPublisher implements AutoCloseable {
   }
 
   /**
+   * Whether {@link #shutdown(Duration)} or {@link #close()} has been called: a closed publisher
+   * refuses {@link #send}. For health checks.
+   */
+  public boolean isClosed() {
+    return engine.closed();
+  }
+
+  /**
    * {@link #shutdown(Duration) Shuts down} within the configured shutdown timeout (default 10 s);
    * what could not be finished is logged at WARN and reported as {@link DeliveryOutcome.Abandoned}.
    */
@@ -160,6 +169,7 @@ public final class WebhookPublisher implements AutoCloseable {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private RetryPolicy retryPolicy = RetryPolicy.standardSchedule();
     private final List<DeliveryListener> listeners = new ArrayList<>();
+    private final List<AttemptInterceptor> interceptors = new ArrayList<>();
     private EventCodec codec;
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
@@ -190,8 +200,9 @@ public final class WebhookPublisher implements AutoCloseable {
     }
 
     /**
-     * How long a claimed delivery stays this publisher's before another may take it over; keep it
-     * above twice the transport's call timeout. With a durable store an attempt starts only while
+     * How long a claimed delivery stays this publisher's before another may take it over; with a
+     * durable store {@link #build()} refuses one below twice the transport's
+     * {@link Transport#callTimeout() call timeout}. With a durable store an attempt starts only while
      * at least half of its lease is left: a delivery that waited longer behind its endpoint's
      * queue goes back to the store instead, so two instances never send it at once. Default
      * 5 min; at least 1 s.
@@ -339,6 +350,15 @@ public final class WebhookPublisher implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds an interceptor around every attempt, e.g. tracing from {@code webhook-opentelemetry};
+     * the first added runs outermost. Its {@link AttemptInterceptor#capture} runs on every send.
+     */
+    public Builder interceptor(AttemptInterceptor interceptor) {
+      this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
     /** Sets how events are serialized, e.g. {@code EventCodec.jackson(myObjectMapper)}. */
     public Builder codec(EventCodec codec) {
       this.codec = Objects.requireNonNull(codec, "codec");
@@ -370,10 +390,11 @@ public final class WebhookPublisher implements AutoCloseable {
     }
 
     /**
-     * Builds and starts the publisher.
+     * Builds and starts the publisher, then tells each listener {@link DeliveryListener#onStart}.
      *
-     * @throws IllegalArgumentException if no transport was set, or both {@link #subscription}
-     *     and {@link #registry(SubscriptionRegistry)} were used
+     * @throws IllegalArgumentException if no transport was set, both {@link #subscription}
+     *     and {@link #registry(SubscriptionRegistry)} were used, or the store is durable and the
+     *     {@link #lease} is below twice the transport's call timeout
      */
     public WebhookPublisher build() {
       if (transport == null) {
@@ -389,12 +410,27 @@ public final class WebhookPublisher implements AutoCloseable {
         throw new IllegalArgumentException("use either .subscription(...) or .registry(registry), not both;"
             + " add the subscriptions to your registry instead");
       }
+      DeliveryStore deliveries = store == null ? DeliveryStore.inMemory(maxPendingDeliveries) : store;
+      checkLease(deliveries);
       Engine engine = new Engine(transport, source, retryPolicy, List.copyOf(listeners),
           codec == null ? EventCodec.jackson() : codec, clock, scheduler,
           new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingPerSubscription, blockWhenFull,
               maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight),
-          store == null ? DeliveryStore.inMemory(maxPendingDeliveries) : store);
-      return new WebhookPublisher(engine, shutdownTimeout);
+          deliveries, List.copyOf(interceptors));
+      WebhookPublisher publisher = new WebhookPublisher(engine, shutdownTimeout);
+      engine.started(publisher);
+      return publisher;
+    }
+
+    /** A lease that could end while its attempt is on the wire lets two instances send one delivery at once. */
+    private void checkLease(DeliveryStore deliveries) {
+      Duration call = deliveries.durable() ? transport.callTimeout().orElse(Duration.ZERO) : Duration.ZERO;
+      if (lease.compareTo(call.multipliedBy(2)) < 0) {
+        throw new IllegalArgumentException("lease " + lease + " is not comfortably above the transport's call"
+            + " timeout " + call + ": a delivery whose lease ends while its attempt is on the wire can be sent by"
+            + " another publisher at the same time; set .lease(" + call.multipliedBy(2) + ") or more (twice the call"
+            + " timeout), or lower the transport's callTimeout");
+      }
     }
   }
 }

@@ -19,7 +19,7 @@ public final class WebhookVerificationException extends WebhookException {
     TIMESTAMP_TOO_OLD,
     /** The timestamp is further in the future than the tolerance. */
     TIMESTAMP_TOO_NEW,
-    /** No {@code v1} signature in the header matched the body under any known secret. */
+    /** No {@code v1} or {@code v1a} signature among those looked at matched the body under any known key. */
     NO_MATCHING_SIGNATURE
   }
 

@@ -1,14 +1,19 @@
 package dev.hookpost;
 
 import dev.hookpost.WebhookVerificationException.Reason;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies a received Standard Webhooks request: signature over the raw body, and timestamp
@@ -26,8 +31,11 @@ import java.util.Objects;
  * <ul>
  *   <li>Works on the raw body bytes as received: never parse and re-serialize before verifying.
  *   <li>Header names match case-insensitively.
- *   <li>Accepts the message when any {@code v1} signature in the header matches any secret
- *       (rotation); signatures of other versions are ignored. Compared in constant time.
+ *   <li>Accepts the message when any {@code v1} signature in the header matches any
+ *       {@code whsec_} secret (compared in constant time), or any {@code v1a} signature verifies
+ *       under any {@code whpk_} Ed25519 public key: give it several during a rotation.
+ *   <li>Looks at the first {@value #MAX_SIGNATURES} space-separated signatures only; entries
+ *       that are malformed, of another version, or of a scheme it holds no key for are skipped.
  *   <li>Tolerance: 5 minutes either side of the verifier's clock by default.
  * </ul>
  *
@@ -37,25 +45,51 @@ public final class WebhookVerifier {
   /** The default replay window either side of now: 5 minutes. */
   public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
-  private final StandardWebhooksSigner signer;
+  /** How many entries of {@code webhook-signature} are looked at, at most. */
+  public static final int MAX_SIGNATURES = 16;
+  private static final int V1_BASE64 = 44; // 32-byte HMAC-SHA256
+  private static final int V1A_BASE64 = 88; // 64-byte Ed25519 signature
+
+  private final List<SecretKeySpec> secrets;
+  private final List<PublicKey> publicKeys;
   private final Duration tolerance;
   private final Clock clock;
 
-  private WebhookVerifier(StandardWebhooksSigner signer, Duration tolerance, Clock clock) {
-    this.signer = signer;
+  private WebhookVerifier(List<SecretKeySpec> secrets, List<PublicKey> publicKeys, Duration tolerance, Clock clock) {
+    this.secrets = secrets;
+    this.publicKeys = publicKeys;
     this.tolerance = tolerance;
     this.clock = clock;
   }
 
   /**
-   * A verifier that accepts signatures made with any of {@code secrets}.
+   * A verifier that accepts signatures made with any of {@code keys}.
    *
-   * @param secrets {@code whsec_} + base64 (the prefix may be omitted), at least one
-   * @throws IllegalArgumentException if no secret is given or one is malformed
+   * @param keys at least one; each a symmetric secret, {@code whsec_} + base64 (the prefix may
+   *     be omitted), verifying {@code v1}, or an Ed25519 public key, {@code whpk_} + base64 of
+   *     the raw 32 bytes or of its SubjectPublicKeyInfo DER encoding, verifying {@code v1a}
+   * @throws IllegalArgumentException if no key is given, one is malformed, or one is a
+   *     {@code whsk_} signing key (receivers hold the {@code whpk_} public key only)
    */
-  public static WebhookVerifier create(String... secrets) {
-    return new WebhookVerifier(
-        StandardWebhooksSigner.of("secret", Arrays.asList(secrets), false), DEFAULT_TOLERANCE, Clock.systemUTC());
+  public static WebhookVerifier create(String... keys) {
+    if (keys == null || keys.length == 0) {
+      throw new IllegalArgumentException("secret is required: a whsec_ secret (v1) or a whpk_ public key (v1a)");
+    }
+    List<SecretKeySpec> secrets = new ArrayList<>();
+    List<PublicKey> publicKeys = new ArrayList<>();
+    for (int i = 0; i < keys.length; i++) {
+      String name = keys.length == 1 ? "secret" : "secret #" + (i + 1);
+      String key = keys[i];
+      if (key != null && key.startsWith(Ed25519Keys.SIGNING_PREFIX)) {
+        throw new IllegalArgumentException(name + " is a whsk_ signing key; a receiver verifies with the matching"
+            + " whpk_ public key, and the signing key stays with the sender");
+      } else if (key != null && key.startsWith(Ed25519Keys.PUBLIC_PREFIX)) {
+        publicKeys.add(Ed25519Keys.publicKey(name, key));
+      } else {
+        secrets.add(Secrets.parse(name, key, false));
+      }
+    }
+    return new WebhookVerifier(List.copyOf(secrets), List.copyOf(publicKeys), DEFAULT_TOLERANCE, Clock.systemUTC());
   }
 
   /**
@@ -67,12 +101,12 @@ public final class WebhookVerifier {
     if (newTolerance == null || newTolerance.isNegative()) {
       throw new IllegalArgumentException("tolerance must be zero or positive, e.g. Duration.ofMinutes(5)");
     }
-    return new WebhookVerifier(signer, newTolerance, clock);
+    return new WebhookVerifier(secrets, publicKeys, newTolerance, clock);
   }
 
   /** Returns a verifier that reads "now" from {@code newClock} (for tests). */
   public WebhookVerifier withClock(Clock newClock) {
-    return new WebhookVerifier(signer, tolerance, Objects.requireNonNull(newClock, "clock"));
+    return new WebhookVerifier(secrets, publicKeys, tolerance, Objects.requireNonNull(newClock, "clock"));
   }
 
   /**
@@ -120,26 +154,94 @@ public final class WebhookVerifier {
           + " is " + (timestamp - now) + " s in the future, more than the tolerance of "
           + tolerance.toSeconds() + " s");
     }
-    List<byte[]> expected = signer.macs(webhookId, webhookTimestamp.trim(), body);
+    matchSignature(StandardWebhooksSigner.prefix(webhookId, webhookTimestamp.trim()), webhookSignature, body);
+  }
+
+  /**
+   * Looks at the first {@value #MAX_SIGNATURES} entries of the header, skipping malformed ones
+   * by their length and alphabet (no exception, no copy), and throws unless one matches.
+   */
+  private void matchSignature(byte[] prefix, String header, byte[] body) {
+    List<byte[]> macs = null; // computed at the first well-formed v1 entry
     boolean matched = false;
-    for (String candidate : webhookSignature.trim().split(" +")) {
-      int comma = candidate.indexOf(',');
-      if (comma < 0 || !candidate.substring(0, comma).equals("v1")) {
-        continue;
+    int examined = 0;
+    int skipped = 0;
+    int n = header.length();
+    int pos = 0;
+    while (true) {
+      while (pos < n && header.charAt(pos) == ' ') {
+        pos++;
       }
-      byte[] given;
-      try {
-        given = Base64.getDecoder().decode(candidate.substring(comma + 1));
-      } catch (IllegalArgumentException e) {
-        continue;
+      if (pos == n || examined == MAX_SIGNATURES) {
+        break;
       }
-      for (byte[] mac : expected) {
-        matched |= MessageDigest.isEqual(mac, given); // keep going: time does not depend on which matched
+      int end = header.indexOf(' ', pos);
+      end = end < 0 ? n : end;
+      examined++;
+      if (!secrets.isEmpty() && isEntry(header, pos, end, "v1,", V1_BASE64)) {
+        byte[] given = decode(header, end - V1_BASE64, end);
+        if (macs == null) {
+          macs = new ArrayList<>(secrets.size());
+          for (SecretKeySpec secret : secrets) {
+            macs.add(StandardWebhooksSigner.hmac(secret, prefix, body));
+          }
+        }
+        for (byte[] mac : macs) {
+          matched |= given != null && MessageDigest.isEqual(mac, given); // time does not depend on which matched
+        }
+      } else if (!publicKeys.isEmpty() && isEntry(header, pos, end, "v1a,", V1A_BASE64)) {
+        byte[] given = decode(header, end - V1A_BASE64, end);
+        for (PublicKey key : publicKeys) {
+          matched |= given != null && ed25519Verifies(key, prefix, body, given);
+        }
+      } else {
+        skipped++;
       }
+      pos = end;
     }
     if (!matched) {
-      throw new WebhookVerificationException(Reason.NO_MATCHING_SIGNATURE,
-          "no v1 signature in webhook-signature matches the body under the configured secret(s)");
+      throw new WebhookVerificationException(Reason.NO_MATCHING_SIGNATURE, "no signature in webhook-signature"
+          + " matches the body under the " + secrets.size() + " secret(s) (v1) and " + publicKeys.size()
+          + " public key(s) (v1a) held; " + examined + " looked at, " + skipped + " skipped as malformed, of another"
+          + " version, or of a scheme with no key here"
+          + (pos < n ? "; only the first " + MAX_SIGNATURES + " signatures are looked at" : ""));
+    }
+  }
+
+  /** Whether {@code header[from, to)} is {@code version} followed by {@code length} base64 characters. */
+  private static boolean isEntry(String header, int from, int to, String version, int length) {
+    if (to - from != version.length() + length || !header.startsWith(version, from)) {
+      return false;
+    }
+    for (int i = from + version.length(); i < to; i++) {
+      char c = header.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The bytes of a well-formed entry's base64, or null when its padding is misplaced. */
+  private static byte[] decode(String header, int from, int to) {
+    try {
+      return Base64.getDecoder().decode(header.substring(from, to));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static boolean ed25519Verifies(PublicKey key, byte[] prefix, byte[] body, byte[] signature) {
+    try {
+      Signature verifier = Signature.getInstance("Ed25519");
+      verifier.initVerify(key);
+      verifier.update(prefix);
+      verifier.update(body);
+      return verifier.verify(signature);
+    } catch (SignatureException e) {
+      return false; // not an encoding of an Ed25519 signature
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 verification failed", e);
     }
   }
 
@@ -155,6 +257,7 @@ public final class WebhookVerifier {
 
   @Override
   public String toString() {
-    return "WebhookVerifier[" + signer + ", tolerance=" + tolerance + "]";
+    return "WebhookVerifier[" + secrets.size() + " secret(s), " + publicKeys.size() + " public key(s), tolerance="
+        + tolerance + "]";
   }
 }

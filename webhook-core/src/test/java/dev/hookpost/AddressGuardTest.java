@@ -114,6 +114,49 @@ class AddressGuardTest {
     assertRefused(PUBLIC_ONLY, host, address);
   }
 
+  @ParameterizedTest(name = "checkHost(\"{0}\") refuses {1} at once")
+  @CsvSource(delimiter = '|', value = {
+      "0x7f000001         | 127.0.0.1",
+      "017700000001       | 127.0.0.1",
+      "0177.0.0.1         | 127.0.0.1",
+      "0x7f.1             | 127.0.0.1",
+      "127.1              | 127.0.0.1",
+      "127.0.0.1.         | 127.0.0.1",
+      "0xa9fea9fe         | 169.254.169.254",
+      "012.0x1            | 10.0.0.1",
+      "::1                | 0:0:0:0:0:0:0:1",
+      "[::ffff:127.0.0.1] | 127.0.0.1",
+  })
+  void checkHostParsesEveryNumericSpellingAndRefusesAnInternalAddress(String host, String address) {
+    assertThatThrownBy(() -> PUBLIC_ONLY.checkHost(host)).isInstanceOf(EndpointRefusedException.class)
+        .hasMessageContaining("refused to connect to " + host + " (" + address + ")");
+  }
+
+  @ParameterizedTest(name = "checkHost(\"{0}\") is {1}, allowed")
+  @CsvSource(delimiter = '|', value = {"0x08080808 | 8.8.8.8", "010.8.8.8 | 8.8.8.8", "8.8.8.8 | 8.8.8.8",
+      "134744072 | 8.8.8.8", "2001:4860:4860::8888 | 2001:4860:4860:0:0:0:0:8888"})
+  void checkHostReturnsTheAddressToConnectToWhenItIsAllowed(String host, String address) {
+    assertThat(PUBLIC_ONLY.checkHost(host)).map(InetAddress::getHostAddress).contains(address);
+  }
+
+  @Test
+  void checkHostAppliesTheAllowedRangesToANumericSpelling() {
+    assertThat(PUBLIC_ONLY.allowing("127.0.0.1").checkHost("0x7f.1")).map(InetAddress::getHostAddress)
+        .contains("127.0.0.1");
+  }
+
+  @ParameterizedTest(name = "checkHost(\"{0}\") leaves a DNS name to the resolver")
+  @ValueSource(strings = {"example.com", "localhost", "0x7f.example", "localhost."})
+  void checkHostLeavesADnsNameToTheResolver(String host) {
+    assertThat(PUBLIC_ONLY.checkHost(host)).isEmpty();
+  }
+
+  @Test
+  void checkHostRefusesAHostThatEndsInANumberButIsNoIpv4Address() {
+    assertThatThrownBy(() -> PUBLIC_ONLY.checkHost("1.2.3.4.5")).isInstanceOf(EndpointRefusedException.class)
+        .hasMessageContaining("refused host 1.2.3.4.5: it ends in a number");
+  }
+
   @ParameterizedTest(name = "{0} is refused as {1}")
   @CsvSource(delimiter = '|', value = {
       "127.0.0.1        | loopback",

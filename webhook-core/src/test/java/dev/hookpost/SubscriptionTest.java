@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SubscriptionTest {
   static final String SECRET = SignerTest.SPEC_SECRET;
@@ -69,6 +72,45 @@ class SubscriptionTest {
   @Test
   void rejectsAUrlWithNoHost() {
     assertThatThrownBy(() -> valid().endpoint("https:///webhooks").build()).hasMessageContaining("has no host");
+  }
+
+  @ParameterizedTest(name = "builds with http://{0}/, which the transport's guard parses and checks")
+  @ValueSource(strings = {"127.1", "0x7f.1", "0x7f000001", "2130706433", "0177.0.0.1", "127.0.0.1.", "8.8.8.8",
+      "127.1:8080", "example.com.", "[::1]"})
+  void buildsWithAnIpv4AddressInAnySpellingForTheTransportToCheck(String host) {
+    assertThat(valid().endpoint("http://" + host + "/hooks").build().endpoint().toString())
+        .isEqualTo("http://" + host + "/hooks");
+  }
+
+  @ParameterizedTest(name = "http://{0}/: {1}")
+  @CsvSource(delimiter = '|', value = {
+      "%31%32%37.0.0.1 | endpoint host '%31%32%37.0.0.1' is percent-encoded; write the host name in plain characters",
+      "１２７.０.０.１ | endpoint host '１２７.０.０.１' has non-ASCII characters; write it in ASCII ('127.0.0.1')",
+      "bücher.example | has non-ASCII characters; write it in ASCII ('xn--bcher-kva.example')",
+      "ex_ample.com | endpoint host 'ex_ample.com' has '_', which host names cannot contain",
+      "1.2.3.4.5 | endpoint host '1.2.3.4.5' ends in a number, so resolvers read it as an IPv4 address, but it has 5",
+      "256.1 | but part '256' is more than 255",
+      "a..example | has an empty label",
+  })
+  void rejectsAHostThatIsNoIpAddressNorDnsNameSayingWhatIsWrongWithIt(String host, String message) {
+    assertThatThrownBy(() -> valid().endpoint("http://" + host + "/hooks").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message)
+        .hasMessageNotContaining("has no host");
+  }
+
+  @Test
+  void rejectsCredentialsBeforeAHostJavasUriParserDoesNotRecognise() {
+    assertThatThrownBy(() -> valid().endpoint("http://user:pw@127.1/hooks").build())
+        .hasMessageContaining("must not carry credentials");
+  }
+
+  @ParameterizedTest(name = "http://127.1:{0}/ is refused")
+  @CsvSource(delimiter = '|', value = {"99999 | port 99999 is outside 1..65535", "0 | port 0 is outside",
+      "x1 | port 'x1' is not a number"})
+  void checksThePortOfAHostJavasUriParserDoesNotRecognise(String port, String message) {
+    assertThatThrownBy(() -> valid().endpoint("http://127.1:" + port + "/hooks").build())
+        .hasMessageContaining(message);
   }
 
   @Test

@@ -160,4 +160,65 @@ class WebhookVerifierTest {
     assertThatThrownBy(() -> verifier.withTolerance(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tolerance");
   }
+
+  @Test
+  void verifiesV1aWithAPublicKeyAndV1WithASecretInOneVerifier() {
+    Ed25519KeyPair pair = Signer.generateEd25519KeyPair();
+    String v1a = Signer.standardWebhooks(pair.signingKey()).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY);
+    WebhookVerifier both = WebhookVerifier.create(pair.publicKey(), SPEC_SECRET)
+        .withClock(Clock.fixed(Instant.ofEpochSecond(SPEC_TIMESTAMP), ZoneOffset.UTC));
+
+    assertThatCode(() -> both.verify(SPEC_ID, "" + SPEC_TIMESTAMP, v1a, SPEC_BODY)).doesNotThrowAnyException();
+    assertThatCode(() -> both.verify(SPEC_ID, "" + SPEC_TIMESTAMP, SPEC_SIGNATURE, SPEC_BODY)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aV1SignatureIsNotAcceptedByAVerifierHoldingOnlyPublicKeysAndTheReasonSaysWhy() {
+    WebhookVerifier publicOnly = WebhookVerifier.create(Signer.generateEd25519KeyPair().publicKey())
+        .withClock(Clock.fixed(Instant.ofEpochSecond(SPEC_TIMESTAMP), ZoneOffset.UTC));
+
+    assertThatThrownBy(() -> publicOnly.verify(SPEC_ID, "" + SPEC_TIMESTAMP, SPEC_SIGNATURE, SPEC_BODY))
+        .isInstanceOf(WebhookVerificationException.class)
+        .hasMessageContaining("under the 0 secret(s) (v1) and 1 public key(s) (v1a) held")
+        .hasMessageContaining("1 looked at, 1 skipped as malformed, of another version, or of a scheme with no key");
+  }
+
+  @Test
+  void aV1aSignatureByAnotherKeyIsRejected() {
+    String other = Signer.standardWebhooks(Signer.generateEd25519KeyPair().signingKey())
+        .sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY);
+    WebhookVerifier v = WebhookVerifier.create(Signer.generateEd25519KeyPair().publicKey())
+        .withClock(Clock.fixed(Instant.ofEpochSecond(SPEC_TIMESTAMP), ZoneOffset.UTC));
+
+    assertThat(reasonOf(() -> v.verify(SPEC_ID, "" + SPEC_TIMESTAMP, other, SPEC_BODY)))
+        .isEqualTo(Reason.NO_MATCHING_SIGNATURE);
+  }
+
+  @Test
+  void skipsMalformedEntriesOfEveryShapeAndStillFindsTheGoodOne() {
+    String junk = "v1,x v1a, v1, , v1,!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!! v1,============================================"
+        + " v1a,AAAA v1a" + "A".repeat(88) + " x,y ,,";
+
+    assertThatCode(() -> verifier.verify(SPEC_ID, "" + SPEC_TIMESTAMP, junk + " " + SPEC_SIGNATURE, SPEC_BODY))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void looksAtTheFirstSixteenSignaturesOnly() {
+    String fifteen = "v1,x ".repeat(WebhookVerifier.MAX_SIGNATURES - 1);
+
+    assertThatCode(() -> verifier.verify(SPEC_ID, "" + SPEC_TIMESTAMP, fifteen + SPEC_SIGNATURE, SPEC_BODY))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> verifier.verify(SPEC_ID, "" + SPEC_TIMESTAMP, "v1,x " + fifteen + SPEC_SIGNATURE, SPEC_BODY))
+        .isInstanceOf(WebhookVerificationException.class)
+        .hasMessageContaining("only the first 16 signatures are looked at");
+  }
+
+  @Test
+  void aMegabyteOfMalformedEntriesIsRejectedWithTheReason() {
+    String huge = "v1,x ".repeat(200_000) + SPEC_SIGNATURE;
+
+    assertThat(reasonOf(() -> verifier.verify(SPEC_ID, "" + SPEC_TIMESTAMP, huge, SPEC_BODY)))
+        .isEqualTo(Reason.NO_MATCHING_SIGNATURE);
+  }
 }

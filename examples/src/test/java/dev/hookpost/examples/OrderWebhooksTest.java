@@ -5,7 +5,6 @@ import static dev.hookpost.testing.WebhookAssertions.assertThat;
 import dev.hookpost.Event;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.WebhookPublisher;
-import dev.hookpost.okhttp.OkHttpTransport;
 import dev.hookpost.testing.Answer;
 import dev.hookpost.testing.FakeWebhookReceiver;
 import java.time.Duration;
@@ -21,9 +20,7 @@ class OrderWebhooksTest {
   @Test
   void placingAnOrderNotifiesShipping() {
     receiver.respondWith(Answer.status(503)); // the first try fails
-    try (WebhookPublisher publisher = WebhookPublisher.builder()
-        .transport(OkHttpTransport.builder().addressGuard(receiver.addressGuard()).build())
-        .subscription(receiver.subscription())
+    try (WebhookPublisher publisher = receiver.publisher()
         .retryPolicy(RetryPolicy.fixedSchedule(Duration.ofMillis(10)))
         .build()) {
       publisher.send(Event.of("order.created", Map.of("orderId", "A-1001")));

@@ -9,8 +9,8 @@ import java.util.Set;
  * <pre>
  *   PENDING ──► PENDING                       (a retry is scheduled, or a lease is released)
  *   PENDING ──► DELIVERED | FAILED | REJECTED | SKIPPED   (the delivery ends, exactly once)
- *   FAILED | REJECTED ──► PENDING             (a dead letter is requeued)
- *   DELIVERED, SKIPPED: final
+ *   FAILED | REJECTED | SKIPPED ──► PENDING   (requeued by the application)
+ *   DELIVERED: final
  * </pre>
  *
  * <p>Stores check every change with {@link #checkMove}; the JDBC store puts {@link #sources} in
@@ -25,7 +25,10 @@ public enum DeliveryState {
   FAILED,
   /** The transport refused the endpoint (e.g. a private address). A dead letter. */
   REJECTED,
-  /** No attempt was made: the subscription was disabled or removed. */
+  /**
+   * No (further) attempt was made: the application disabled or removed the subscription. A
+   * subscription that is merely not registered (yet) never ends its deliveries: they wait.
+   */
   SKIPPED;
 
   /** Whether the delivery has ended (every state but {@link #PENDING}). */
@@ -38,9 +41,14 @@ public enum DeliveryState {
     return this == FAILED || this == REJECTED;
   }
 
+  /** Whether it ended unsuccessfully and {@code requeue} can make it pending again: a dead letter or {@link #SKIPPED}. */
+  public boolean isRequeueable() {
+    return isDeadLetter() || this == SKIPPED;
+  }
+
   /** Whether a delivery in this state may move to {@code next} (see the class diagram). */
   public boolean canMoveTo(DeliveryState next) {
-    return this == PENDING || (isDeadLetter() && next == PENDING);
+    return this == PENDING || (isRequeueable() && next == PENDING);
   }
 
   /**
@@ -51,7 +59,7 @@ public enum DeliveryState {
   public void checkMove(DeliveryState next) {
     if (!canMoveTo(next)) {
       throw new IllegalStateException("a delivery cannot move from " + this + " to " + next
-          + (isFinal() && !isDeadLetter() ? " (" + this + " is final)" : ""));
+          + (isFinal() && !isRequeueable() ? " (" + this + " is final)" : ""));
     }
   }
 

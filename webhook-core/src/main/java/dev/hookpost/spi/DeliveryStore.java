@@ -1,12 +1,12 @@
 package dev.hookpost.spi;
 
-import dev.hookpost.internal.store.InMemoryDeliveryStore;
 import dev.hookpost.DeliveryQueueFullException;
 import dev.hookpost.internal.store.InMemoryDeliveryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,17 +41,29 @@ public interface DeliveryStore {
   List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds, Instant dueAt);
 
   /**
-   * Like {@link #enqueue(String, String, byte[], List, Instant)}, for an event with an ordering
-   * key (null: none). A store that keeps keys claims a delivery with a key only when no delivery
-   * of the same subscription and key enqueued before it is still {@link DeliveryState#PENDING}
-   * (waiting, leased or waiting for a retry), so that each key's deliveries are attempted one at
-   * a time in enqueue order. The default refuses keys.
+   * Like {@link #enqueue(String, String, byte[], List, Instant)}, with what the publisher keeps
+   * beside the envelope. The publisher calls this one.
+   *
+   * <ul>
+   *   <li>{@code metadata}: what {@link AttemptInterceptor#capture} returned, kept with the event
+   *       and handed back as every one of its deliveries' {@link StoredDelivery#metadata()}
+   *       (empty: nothing kept).
+   *   <li>{@code orderingKey} (null: none): a store that keeps keys claims a delivery with a key
+   *       only when no delivery of the same subscription and key enqueued before it is still
+   *       {@link DeliveryState#PENDING} (waiting, leased or waiting for a retry), so that each
+   *       key's deliveries are attempted one at a time in enqueue order.
+   * </ul>
+   *
+   * <p>Default: refuses a key, else the plain {@code enqueue}, which drops the metadata. The
+   * in-memory store and {@code JdbcDeliveryStore} keep both.
    *
    * @throws UnsupportedOperationException if {@code orderingKey} is not null and this store does
    *     not keep keys (nothing was stored)
+   * @throws DeliveryQueueFullException if the store bounds what it holds and is full (nothing
+   *     was stored)
    */
-  default List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
-      Instant dueAt, String orderingKey) {
+  default List<String> enqueue(String eventId, String eventType, byte[] payload, Map<String, String> metadata,
+      String orderingKey, List<String> subscriptionIds, Instant dueAt) {
     if (orderingKey != null) {
       throw new UnsupportedOperationException(this + " does not keep ordering keys, so event " + eventId
           + " was not stored; use the in-memory store or JdbcDeliveryStore, or send it without a key");
@@ -95,6 +107,16 @@ public interface DeliveryStore {
   List<StoredDelivery> find(DeliveryQuery query);
 
   /**
+   * How many deliveries match {@code query}, whatever its limit: what a gauge of pending
+   * deliveries reads. Default: the size of {@link #find} with the largest limit, so at most
+   * {@link DeliveryQuery#MAX_LIMIT}; the in-memory store and {@code JdbcDeliveryStore} count
+   * them all without reading them.
+   */
+  default int count(DeliveryQuery query) {
+    return find(query.limit(DeliveryQuery.MAX_LIMIT)).size();
+  }
+
+  /**
    * The deliveries with these ids, in any state, payload included. Ids the store does not hold
    * (never enqueued, rolled back, purged) are left out; the in-memory store also remembers
    * recently ended deliveries (without their payload) after letting them go.
@@ -129,11 +151,21 @@ public interface DeliveryStore {
     return true;
   }
 
+  /**
+   * Ends every pending delivery of {@code subscriptionId} that no live lease holds (at
+   * {@code now}) as {@link DeliveryState#SKIPPED} with {@code reason}: what removing a
+   * subscription does. Those under a live lease end as their attempt decides.
+   *
+   * @return the deliveries this call ended (the caller reports them)
+   */
+  List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now);
+
   /** One delivery's attempts, oldest first, as far as the retention limit kept them. */
   List<AttemptRecord> history(String deliveryId);
 
   /**
-   * Makes the deliveries matching {@code query} pending again, due at {@code dueAt}, with a fresh
+   * Makes the deliveries matching {@code query} that ended unsuccessfully
+   * ({@link DeliveryState#isRequeueable()}: failed, rejected or skipped) pending again, due at {@code dueAt}, with a fresh
    * attempt count (history is kept).
    *
    * @return how many were requeued

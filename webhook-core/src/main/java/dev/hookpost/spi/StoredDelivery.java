@@ -1,6 +1,7 @@
 package dev.hookpost.spi;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,14 +20,18 @@ import java.util.Objects;
  * @param lastStatus the last HTTP status, or 0
  * @param lastError the last error or the reason it ended, or null
  * @param updatedAt when it last changed
+ * @param metadata what {@link AttemptInterceptor#capture} kept with the event when it was sent
+ *     (e.g. the W3C {@code traceparent} of the sending trace); never sent as such; empty when
+ *     nothing was kept
  * @param orderingKey the event's ordering key, or null: a store claims a delivery with a key only
  *     when no earlier-sent delivery of the same subscription and key is still pending
  */
 public record StoredDelivery(String deliveryId, String eventId, String eventType, byte[] payload,
     String subscriptionId, DeliveryState state, int attempts, Instant createdAt, Instant firstAttemptAt,
-    Instant nextAttemptAt, int lastStatus, String lastError, Instant updatedAt, String orderingKey) {
+    Instant nextAttemptAt, int lastStatus, String lastError, Instant updatedAt, Map<String, String> metadata,
+    String orderingKey) {
 
-  /** @throws NullPointerException if a required component is null */
+  /** @throws NullPointerException if a required component, or a metadata key or value, is null */
   public StoredDelivery {
     Objects.requireNonNull(deliveryId, "deliveryId");
     Objects.requireNonNull(eventId, "eventId");
@@ -36,14 +41,19 @@ public record StoredDelivery(String deliveryId, String eventId, String eventType
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+    metadata = Map.copyOf(Objects.requireNonNull(metadata, "metadata"));
   }
 
-  /** A delivery without an ordering key. */
+  /**
+   * A delivery with no metadata and no ordering key.
+   *
+   * @throws NullPointerException if a required component is null
+   */
   public StoredDelivery(String deliveryId, String eventId, String eventType, byte[] payload, String subscriptionId,
       DeliveryState state, int attempts, Instant createdAt, Instant firstAttemptAt, Instant nextAttemptAt,
       int lastStatus, String lastError, Instant updatedAt) {
     this(deliveryId, eventId, eventType, payload, subscriptionId, state, attempts, createdAt, firstAttemptAt,
-        nextAttemptAt, lastStatus, lastError, updatedAt, null);
+        nextAttemptAt, lastStatus, lastError, updatedAt, Map.of(), null);
   }
 
   /** The id of the delivery of {@code eventId} to {@code subscriptionId}. */

@@ -6,6 +6,7 @@ import dev.hookpost.WebhookPublisher;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link DeliveryStore} that can enqueue inside the application's own database transaction
@@ -25,14 +26,18 @@ public interface TransactionalDeliveryStore extends DeliveryStore {
       Instant dueAt);
 
   /**
-   * Like {@link #enqueue(Connection, String, String, byte[], List, Instant)}, with an ordering key
-   * (null: none) as in {@link DeliveryStore#enqueue(String, String, byte[], List, Instant, String)}.
+   * Like {@link #enqueue(Connection, String, String, byte[], List, Instant)}, and keeps
+   * {@code metadata} and {@code orderingKey} (null: none) with the event as {@link
+   * DeliveryStore#enqueue(String, String, byte[], Map, String, List, Instant)} does. The
+   * publisher calls this one. Default: refuses a key, else the plain {@code enqueue}, which drops
+   * the metadata.
    *
    * @throws UnsupportedOperationException if {@code orderingKey} is not null and this store does
-   *     not keep keys (the default)
+   *     not keep keys (nothing was stored)
+   * @throws WebhookException if the statements fail (the caller's transaction should roll back)
    */
   default List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
-      List<String> subscriptionIds, Instant dueAt, String orderingKey) {
+      Map<String, String> metadata, String orderingKey, List<String> subscriptionIds, Instant dueAt) {
     if (orderingKey != null) {
       throw new UnsupportedOperationException(this + " does not keep ordering keys, so event " + eventId
           + " was not stored; send it without a key");

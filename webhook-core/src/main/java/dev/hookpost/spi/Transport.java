@@ -39,6 +39,16 @@ public interface Transport extends AutoCloseable {
     task.run();
   }
 
+  /**
+   * The longest one call may take, from {@link #send} until its future completes, if this
+   * transport bounds it. A publisher on a durable store refuses a lease shorter than twice this,
+   * so that a lease never ends while its attempt may still be on the wire. Default: empty
+   * (not known; no check).
+   */
+  default java.util.Optional<java.time.Duration> callTimeout() {
+    return java.util.Optional.empty();
+  }
+
   /** Releases the transport's resources. Default: nothing to release. */
   @Override
   default void close() {}

@@ -21,6 +21,18 @@ public record TransportRequest(URI endpoint, Map<String, String> headers, byte[]
     Objects.requireNonNull(body, "body");
   }
 
+  /**
+   * A copy with header {@code name} (stored in lower case) set to {@code value}, replacing any
+   * value it had; e.g. for an {@link AttemptInterceptor} that adds a {@code traceparent}.
+   *
+   * @throws NullPointerException if {@code name} or {@code value} is null
+   */
+  public TransportRequest withHeader(String name, String value) {
+    Map<String, String> copy = new java.util.LinkedHashMap<>(headers);
+    copy.put(name.toLowerCase(java.util.Locale.ROOT), Objects.requireNonNull(value, "value"));
+    return new TransportRequest(endpoint, java.util.Collections.unmodifiableMap(copy), body);
+  }
+
   /** The value of header {@code name} (any case), or null. */
   public String header(String name) {
     return headers.get(name.toLowerCase(java.util.Locale.ROOT));

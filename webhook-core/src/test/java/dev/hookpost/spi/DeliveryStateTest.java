@@ -17,18 +17,18 @@ class DeliveryStateTest {
   }
 
   @Test
-  void deliveredAndSkippedAreFinal() {
+  void deliveredIsFinal() {
     for (DeliveryState next : DeliveryState.values()) {
       assertThat(DeliveryState.DELIVERED.canMoveTo(next)).isFalse();
-      assertThat(DeliveryState.SKIPPED.canMoveTo(next)).isFalse();
     }
   }
 
   @Test
-  void deadLettersMayOnlyGoBackToPending() {
-    assertThat(DeliveryState.sources(DeliveryState.PENDING))
-        .isEqualTo(EnumSet.of(DeliveryState.PENDING, DeliveryState.FAILED, DeliveryState.REJECTED));
+  void deadLettersAndSkippedMayOnlyGoBackToPending() {
+    assertThat(DeliveryState.sources(DeliveryState.PENDING)).isEqualTo(EnumSet.of(DeliveryState.PENDING,
+        DeliveryState.FAILED, DeliveryState.REJECTED, DeliveryState.SKIPPED));
     assertThat(DeliveryState.FAILED.canMoveTo(DeliveryState.DELIVERED)).isFalse();
+    assertThat(DeliveryState.SKIPPED.canMoveTo(DeliveryState.DELIVERED)).isFalse();
   }
 
   @Test

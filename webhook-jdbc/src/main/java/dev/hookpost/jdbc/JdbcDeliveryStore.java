@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -41,18 +42,25 @@ import javax.sql.DataSource;
  *
  * <p>Supported databases, detected from the connection's metadata:
  * <ul>
- *   <li>H2 2.x, typically file-backed ({@code jdbc:h2:file:...}): a single publisher instance.
- *       Claims lock rows with {@code SELECT ... FOR UPDATE} inside a transaction. By default H2
- *       writes committed transactions to its file in the background, up to {@code WRITE_DELAY}
- *       (500 ms) after the commit, so a process crash loses the last commits: events the
- *       application was told were sent (with its own changes of the same transactions), and
- *       recorded ends, which become duplicate deliveries. Open it with {@code ;WRITE_DELAY=0}
- *       ({@code jdbc:h2:file:./outbox;WRITE_DELAY=0}) to have each commit written to the file
- *       before it returns, so that deliveries survive the process being killed.
  *   <li>PostgreSQL 10 or later: any number of instances. A claim is one
  *       {@code UPDATE ... FOR UPDATE SKIP LOCKED} statement, so concurrent claimers never wait for
- *       each other and never get the same delivery while its lease lasts.
+ *       each other and never get the same delivery while its lease lasts. The store warns at
+ *       start when the session runs with {@code synchronous_commit=off} or {@code fsync=off}:
+ *       a power cut could then lose accepted events.
+ *   <li>SQLite 3.35 or later (xerial {@code sqlite-jdbc}), a database file: the embedded engine for
+ *       a single instance. The store puts the file in WAL mode and sets {@code synchronous=FULL}
+ *       on every connection it uses (and on the caller's, in a transactional enqueue), so a commit
+ *       that returned survives kill -9 and a power cut; {@link Builder#powerCutMayLoseLastCommits}
+ *       opts into the faster {@code NORMAL}. Claims are one {@code UPDATE}; writers wait for each
+ *       other up to the statement timeout.
+ *   <li>H2 2.x, file-backed: a single instance. H2's file store loses the last commits under
+ *       kill -9, even with {@code ;WRITE_DELAY=0} (measured, with and without this library): use
+ *       it where that is acceptable, e.g. tests; SQLite where it is not.
  * </ul>
+ *
+ * <p>Every statement is bounded by {@link Builder#statementTimeout} (default 10 s), row-lock
+ * waits included; one that hits it is logged at WARN with its purpose and fails the call, which
+ * the publisher tries again on its next poll.
  *
  * <p>Defaults: tables named {@code hookpost_events}, {@code hookpost_deliveries},
  * {@code hookpost_attempts} and {@code hookpost_schema_version} in the connection's default
@@ -68,29 +76,31 @@ import javax.sql.DataSource;
  * pooled one in production) and holds it only for that call.
  */
 public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
-  private static final Set<DeliveryState> DEAD = EnumSet.of(DeliveryState.FAILED, DeliveryState.REJECTED);
 
   private final DataSource dataSource;
   private final Dialect dialect;
   private final Schema schema;
   private final Clock clock;
   private final Transactions db;
-  /** H2 claims of this store run one at a time, so its own threads never wait on each other's row locks. */
-  private final ReentrantLock h2Claims = new ReentrantLock();
+  private final boolean powerCutMayLoseLastCommits;
+  /** H2 and SQLite claims of this store run one at a time, so its own threads never wait on each other's locks. */
+  private final ReentrantLock localClaims = new ReentrantLock();
 
-  private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock) {
+  private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock, Transactions db,
+      boolean powerCutMayLoseLastCommits) {
+    this.powerCutMayLoseLastCommits = powerCutMayLoseLastCommits;
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.schema = schema;
     this.clock = clock;
-    this.db = new Transactions(dataSource, dialect, this);
+    this.db = db;
   }
 
   /**
    * Creates a store over {@code dataSource} with the default table prefix {@code hookpost_},
    * creating or migrating its tables first.
    *
-   * @throws IllegalArgumentException if the database is neither H2 2.x nor PostgreSQL 10+
+   * @throws IllegalArgumentException if the database is not PostgreSQL 10+, SQLite 3.35+ (a file) or H2 2.x
    * @throws WebhookException if the database cannot be reached or the tables cannot be created
    */
   public static JdbcDeliveryStore create(DataSource dataSource) {
@@ -104,12 +114,14 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /**
    * Configures a {@link JdbcDeliveryStore}. Defaults: table prefix {@code hookpost_}, the system
-   * UTC clock. Not thread-safe.
+   * UTC clock, a statement timeout of 10 s. Not thread-safe.
    */
   public static final class Builder {
     private final DataSource dataSource;
     private String tablePrefix = "hookpost_";
     private Clock clock = Clock.systemUTC();
+    private Duration statementTimeout = Duration.ofSeconds(10);
+    private boolean powerCutMayLoseLastCommits;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -137,29 +149,66 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
+     * The bound on every statement the store runs, waiting for row locks included: one that
+     * takes longer is cancelled, logged at WARN with its purpose, and tried again on the
+     * publisher's next poll, so a stuck database never hangs the publisher silently. Whole
+     * seconds. Default 10 s.
+     *
+     * @throws IllegalArgumentException unless 1 s to 1 h
+     */
+    public Builder statementTimeout(Duration timeout) {
+      if (timeout == null || timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("statementTimeout must be from 1 s to 1 h, e.g. Duration.ofSeconds(10),"
+            + " was " + timeout);
+      }
+      this.statementTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * SQLite only: commit with {@code synchronous=NORMAL} instead of the default {@code FULL}.
+     * Commits are faster (the WAL is not synced at each one) and a killed process still loses
+     * nothing, but <b>a power cut or an OS crash may lose the last commits</b>: events whose
+     * {@code send} (or whose transaction's commit) had returned. Default false.
+     */
+    public Builder powerCutMayLoseLastCommits(boolean faster) {
+      this.powerCutMayLoseLastCommits = faster;
+      return this;
+    }
+
+    /**
      * Detects the database, creates or migrates the tables, and returns the store. Safe when
      * several processes do it at once on PostgreSQL.
      *
-     * @throws IllegalArgumentException if the database is neither H2 2.x nor PostgreSQL 10+
+     * @throws IllegalArgumentException if the database is not PostgreSQL 10+, SQLite 3.35+ (a file) or H2 2.x
      * @throws WebhookException if the database cannot be reached, the tables cannot be created,
      *     or they are at a newer schema version than this library knows
      */
     public JdbcDeliveryStore build() {
       Schema schema = new Schema(tablePrefix);
-      try (Connection c = dataSource.getConnection()) {
-        DatabaseMetaData meta = c.getMetaData();
+      try (Connection raw = dataSource.getConnection()) {
+        DatabaseMetaData meta = raw.getMetaData();
         String product = meta.getDatabaseProductName();
         Dialect dialect = Dialect.of(product);
         if (dialect == null) {
-          throw new IllegalArgumentException("JdbcDeliveryStore supports H2 2.x and PostgreSQL 10 or later; the"
+          throw new IllegalArgumentException("JdbcDeliveryStore supports PostgreSQL 10 or later, SQLite 3.35 or later"
+              + " and H2 2.x; the"
               + " DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
         }
         if (meta.getDatabaseMajorVersion() < dialect.minMajorVersion) {
           throw new IllegalArgumentException("JdbcDeliveryStore needs " + dialect + " " + dialect.minMajorVersion
               + " or later; the DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
         }
+        String name = describe(dialect, schema);
+        Transactions db = new Transactions(dataSource, dialect, statementTimeout, powerCutMayLoseLastCommits, name);
+        if (dialect == Dialect.SQLITE) {
+          Durability.useWal(raw, name);
+        }
+        Connection c = db.bounded(raw);
+        db.setUp(c);
+        Durability.warnIfRelaxed(c, dialect, name);
         schema.migrate(c, dialect, clock.instant());
-        return new JdbcDeliveryStore(dataSource, dialect, schema, clock);
+        return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits);
       } catch (SQLException e) {
         throw new WebhookException("JdbcDeliveryStore could not create or migrate its tables " + tablePrefix
             + "*: " + e.getMessage(), e);
@@ -177,19 +226,25 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt) {
-    return enqueue(eventId, eventType, payload, subscriptionIds, dueAt, null);
+    return enqueue(eventId, eventType, payload, Map.of(), null, subscriptionIds, dueAt);
   }
 
-  /** {@inheritDoc} Runs in its own transaction; the key is kept in the deliveries' {@code ordering_key}. */
+  /**
+   * {@inheritDoc} Runs in its own transaction on a connection of its own; the metadata goes in
+   * the events table, the ordering key in the deliveries' {@code ordering_key}.
+   *
+   * @throws WebhookException if the database fails (nothing was stored)
+   */
   @Override
-  public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
-      Instant dueAt, String orderingKey) {
+  public List<String> enqueue(String eventId, String eventType, byte[] payload, Map<String, String> metadata,
+      String orderingKey, List<String> subscriptionIds, Instant dueAt) {
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
+    String kept = Metadata.encode(Objects.requireNonNull(metadata, "metadata"));
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
     return db.transaction("enqueue event " + eventId,
-        c -> insert(c, eventId, eventType, payload, subscriptionIds, dueAt, orderingKey));
+        c -> insert(c, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt));
   }
 
   /**
@@ -202,22 +257,32 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
       List<String> subscriptionIds, Instant dueAt) {
-    return enqueue(connection, eventId, eventType, payload, subscriptionIds, dueAt, null);
+    return enqueue(connection, eventId, eventType, payload, Map.of(), null, subscriptionIds, dueAt);
   }
 
-  /** {@inheritDoc} */
+  /**
+   * {@inheritDoc} As {@link #enqueue(Connection, String, String, byte[], List, Instant)}; the
+   * metadata goes in the events table, the ordering key in the deliveries' {@code ordering_key}.
+   *
+   * @throws IllegalArgumentException if {@code connection} is in auto-commit mode
+   */
   @Override
   public List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
-      List<String> subscriptionIds, Instant dueAt, String orderingKey) {
+      Map<String, String> metadata, String orderingKey, List<String> subscriptionIds, Instant dueAt) {
     Objects.requireNonNull(connection, "connection");
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
+    String kept = Metadata.encode(Objects.requireNonNull(metadata, "metadata"));
     try {
       if (connection.getAutoCommit()) {
         throw new IllegalArgumentException("the connection is in auto-commit mode, so event " + eventId
             + " would not join a transaction; call connection.setAutoCommit(false) before the business change");
       }
+      Connection bounded = db.bounded(connection);
+      if (dialect == Dialect.SQLITE) {
+        Durability.checkCaller(bounded, powerCutMayLoseLastCommits, this);
+      }
       return subscriptionIds.isEmpty() ? List.of()
-          : insert(connection, eventId, eventType, payload, subscriptionIds, dueAt, orderingKey);
+          : insert(bounded, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt);
     } catch (SQLException e) {
       throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -236,13 +301,14 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /** Inserts what is missing; returns the subscription ids whose delivery was new. */
-  private List<String> insert(Connection c, String eventId, String eventType, byte[] payload,
-      List<String> subscriptionIds, Instant dueAt, String orderingKey) throws SQLException {
+  private List<String> insert(Connection c, String eventId, String eventType, byte[] payload, String metadata,
+      String orderingKey, List<String> subscriptionIds, Instant dueAt) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(dialect.insertEventIfAbsent(schema.events))) {
       ps.setString(1, eventId);
       ps.setString(2, eventType);
       ps.setBytes(3, payload);
       Params.setInstant(ps, 4, dueAt);
+      Params.setText(ps, 5, metadata);
       ps.executeUpdate();
     }
     List<String> subs = new java.util.ArrayList<>(new LinkedHashSet<>(subscriptionIds));
@@ -291,12 +357,49 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (dialect == Dialect.POSTGRESQL) {
       return db.transaction("claim deliveries", true, c -> Rows.withEvents(c, schema.events, claimPostgres(c, now, limit, until, owner)));
     }
-    h2Claims.lock();
-    try {
-      return db.transaction("claim deliveries", c -> Rows.withEvents(c, schema.events, claimH2(c, now, limit, until, owner)));
-    } finally {
-      h2Claims.unlock();
+    if (dialect == Dialect.SQLITE && !anyDue(now)) {
+      return List.of(); // SQLite has one writer at a time: a poll that finds nothing does not queue for it
     }
+    localClaims.lock();
+    try {
+      return db.transaction("claim deliveries", c -> Rows.withEvents(c, schema.events, dialect == Dialect.SQLITE
+          ? claimSqlite(c, now, limit, until, owner) : claimH2(c, now, limit, until, owner)));
+    } finally {
+      localClaims.unlock();
+    }
+  }
+
+  private boolean anyDue(Instant now) {
+    String sql = "SELECT 1 FROM " + schema.deliveries + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ?"
+        + " AND (lease_until IS NULL OR lease_until <= ?)" + firstOfItsKey() + " LIMIT 1";
+    return db.read("claim deliveries (look for due ones)", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        Params.setInstant(ps, 1, now);
+        Params.setInstant(ps, 2, now);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  /** Leases due rows in one {@code UPDATE ... RETURNING} (SQLite writes one transaction at a time). */
+  private List<Row> claimSqlite(Connection c, Instant now, int limit, Instant until, String owner)
+      throws SQLException {
+    String sql = "UPDATE " + schema.deliveries + " SET lease_owner = ?, lease_until = ? WHERE delivery_id IN"
+        + " (SELECT delivery_id FROM " + schema.deliveries + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ?"
+        + " AND (lease_until IS NULL OR lease_until <= ?)" + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ?)"
+        + " RETURNING "
+        + Rows.COLUMNS;
+    List<Row> rows = Rows.select(c, sql, ps -> {
+      ps.setString(1, owner);
+      Params.setInstant(ps, 2, until);
+      Params.setInstant(ps, 3, now);
+      Params.setInstant(ps, 4, now);
+      ps.setInt(5, limit);
+    });
+    rows.sort(Row.BY_DUE); // RETURNING keeps no order
+    return rows;
   }
 
   /** One statement: lock due rows nobody else has locked, lease them, return them. */
@@ -585,6 +688,27 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /**
+   * {@inheritDoc} One {@code COUNT(*)} in the database, whatever the query's limit.
+   *
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public int count(DeliveryQuery query) {
+    Objects.requireNonNull(query, "query");
+    List<Object> params = new ArrayList<>();
+    String sql = "SELECT COUNT(*) FROM " + schema.deliveries + " WHERE " + filter(query, query.states(), params);
+    return db.read("count deliveries", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, params);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+    });
+  }
+
+  /**
    * {@inheritDoc} Empty for an unknown id. Attempts are kept until {@link #purge} removes them.
    *
    * @throws WebhookException if the database fails
@@ -610,8 +734,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /**
-   * {@inheritDoc} Only dead letters ({@link DeliveryState#FAILED}, {@link DeliveryState#REJECTED})
-   * among the query's states are requeued, oldest first up to the query's limit; their last
+   * {@inheritDoc} Only the requeueable states ({@link DeliveryState#isRequeueable()}) among the
+   * query's states are requeued, oldest first up to the query's limit; their last
    * status and error are kept until the next attempt.
    *
    * @throws WebhookException if the database fails (nothing was requeued)
@@ -622,7 +746,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Objects.requireNonNull(dueAt, "dueAt");
     Set<DeliveryState> states = EnumSet.noneOf(DeliveryState.class);
     states.addAll(query.states());
-    states.retainAll(DEAD);
+    states.removeIf(st -> !st.isRequeueable());
     if (states.isEmpty()) {
       return 0;
     }
@@ -639,6 +763,41 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         bind(ps, params);
         return ps.executeUpdate();
       }
+    });
+  }
+
+  /**
+   * {@inheritDoc} Selects the candidates, then ends each whose row is still pending and unleased,
+   * in one transaction.
+   *
+   * @throws WebhookException if the database fails (nothing changed)
+   */
+  @Override
+  public List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now) {
+    Objects.requireNonNull(subscriptionId, "subscriptionId");
+    Objects.requireNonNull(now, "now");
+    String free = " AND state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
+    String update = "UPDATE " + schema.deliveries + " SET state = 'SKIPPED', last_error = ?, updated_at = ?"
+        + " WHERE delivery_id = ? AND " + movableTo(DeliveryState.SKIPPED) + free;
+    return db.transaction("skip the pending deliveries of " + subscriptionId, c -> {
+      List<Row> candidates = Rows.select(c, "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries
+          + " WHERE subscription_id = ?" + free, ps -> {
+            ps.setString(1, subscriptionId);
+            Params.setInstant(ps, 2, now);
+          });
+      List<Row> skipped = new ArrayList<>(candidates.size());
+      try (PreparedStatement ps = c.prepareStatement(update)) {
+        for (Row r : candidates) {
+          Params.setText(ps, 1, Params.clip(reason));
+          Params.setInstant(ps, 2, now);
+          ps.setString(3, r.deliveryId());
+          Params.setInstant(ps, 4, now);
+          if (ps.executeUpdate() != 0) {
+            skipped.add(r);
+          }
+        }
+      }
+      return Rows.withEvents(c, schema.events, skipped);
     });
   }
 
@@ -682,6 +841,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   /** Names the database kind and the table prefix, e.g. {@code JdbcDeliveryStore[PostgreSQL, hookpost_*]}. */
   @Override
   public String toString() {
+    return describe(dialect, schema);
+  }
+
+  private static String describe(Dialect dialect, Schema schema) {
     return "JdbcDeliveryStore[" + dialect + ", " + schema.prefix + "*]";
   }
 

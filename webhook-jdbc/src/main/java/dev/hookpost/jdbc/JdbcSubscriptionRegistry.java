@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
- * A {@link SubscriptionRegistry} in a database (H2 2.x, PostgreSQL 10+), typically the one that
- * holds the deliveries, shared by every publisher instance: subscriptions with their tenant,
- * secrets, event types, content filter, headers and enabled flag, and each endpoint's run of
+ * A {@link SubscriptionRegistry} in a database (PostgreSQL 10+, SQLite 3.35+ or H2 2.x),
+ * typically the one that holds the deliveries, shared by every publisher instance:
+ * subscriptions with their tenant, signing keys (with their rotation state), event types,
+ * content filter, headers and enabled flag, and each endpoint's run of
  * failed deliveries ({@link #recordFailure}), so that instances judge its health together. An
  * endpoint one instance disables (410 Gone, sustained failure) is disabled for all.
  *
@@ -37,12 +38,14 @@ import javax.sql.DataSource;
  *
  * <p>Defaults: table {@code hookpost_subscriptions} (created if missing), 1 s staleness. Secrets
  * are stored as given, in clear: protect the table like any credential store. A subscription's
- * own retry policy cannot be stored ({@link #add} refuses it). Thread-safe; every call borrows
- * its own connection.
+ * own retry policy and a custom {@link dev.hookpost.Signer} cannot be stored ({@link #add}
+ * refuses them). Every statement is bounded by 10 s (on SQLite, waiting for the write lock
+ * included). Thread-safe; every call borrows its own connection.
  */
 public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
   private static final String NO_TENANT = "\0none";
   private static final String EVERY_TENANT = "\0every";
+  private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
   private record Cached<T>(T value, long loadedAt) {}
 
@@ -56,7 +59,7 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
 
   private JdbcSubscriptionRegistry(DataSource dataSource, Dialect dialect, SubscriptionTable table, Duration staleness) {
     this.table = table;
-    this.db = new Transactions(dataSource, dialect, this);
+    this.db = new Transactions(dataSource, dialect, STATEMENT_TIMEOUT, false, this);
     this.stalenessNanos = staleness.toNanos();
   }
 
@@ -108,23 +111,28 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
     /**
      * Detects the database, creates the table if missing, and returns the registry.
      *
-     * @throws IllegalArgumentException if the database is neither H2 2.x nor PostgreSQL 10+
+     * @throws IllegalArgumentException if the database is not PostgreSQL 10+, SQLite 3.35+ or H2 2.x
      * @throws WebhookException if the database cannot be reached or the table cannot be created
      */
     public JdbcSubscriptionRegistry build() {
-      SubscriptionTable table = new SubscriptionTable(tablePrefix);
       try (Connection c = dataSource.getConnection()) {
         DatabaseMetaData meta = c.getMetaData();
         Dialect dialect = Dialect.of(meta.getDatabaseProductName());
         if (dialect == null || meta.getDatabaseMajorVersion() < dialect.minMajorVersion) {
-          throw new IllegalArgumentException("JdbcSubscriptionRegistry supports H2 2.x and PostgreSQL 10 or later;"
-              + " the DataSource connects to " + meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion());
+          throw new IllegalArgumentException("JdbcSubscriptionRegistry supports PostgreSQL 10 or later, SQLite 3.35"
+              + " or later and H2 2.x; the DataSource connects to " + meta.getDatabaseProductName() + " "
+              + meta.getDatabaseProductVersion());
         }
-        table.create(c);
-        return new JdbcSubscriptionRegistry(dataSource, dialect, table, staleness);
+        SubscriptionTable table = new SubscriptionTable(tablePrefix, dialect);
+        JdbcSubscriptionRegistry registry = new JdbcSubscriptionRegistry(dataSource, dialect, table, staleness);
+        registry.db.transaction("create its table " + table.table, tx -> {
+          table.create(tx);
+          return null;
+        });
+        return registry;
       } catch (SQLException e) {
-        throw new WebhookException("JdbcSubscriptionRegistry could not create its table " + table.table + ": "
-            + e.getMessage(), e);
+        throw new WebhookException("JdbcSubscriptionRegistry could not reach its database to create its table "
+            + tablePrefix + "subscriptions: " + e.getMessage(), e);
       }
     }
   }
@@ -197,9 +205,14 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
       throw new IllegalArgumentException("subscription " + subscription.id() + " has a retry policy of its own,"
           + " which JdbcSubscriptionRegistry cannot store; set the policy on the publisher instead");
     }
+    if (subscription.signingKeys().isEmpty()) {
+      throw new IllegalArgumentException("subscription " + subscription.id() + " signs with a Signer of its own,"
+          + " which JdbcSubscriptionRegistry cannot store; give it secrets, or keep it in an in-memory registry");
+    }
     if (!select("id = ?", subscription.id()).isEmpty()) {
-      throw new IllegalArgumentException("a subscription with id '" + subscription.id()
-          + "' exists already; remove it first or give the new one another id");
+      throw new IllegalArgumentException("a subscription with id '" + subscription.id() + "' exists already;"
+          + " remove it first or give the new one another id with .id(\"...\") (an id left out is derived from"
+          + " the tenant and the endpoint)");
     }
     db.transaction("add subscription " + subscription.id(), c -> {
       table.insert(c, subscription);

@@ -44,7 +44,7 @@ final class Rows {
     }
   }
 
-  private record EventRow(String type, byte[] payload) {}
+  private record EventRow(String type, byte[] payload, Map<String, String> metadata) {}
 
   /** Reads one result row. */
   @FunctionalInterface
@@ -101,8 +101,9 @@ final class Rows {
       ids.add(r.eventId());
     }
     Map<String, EventRow> events = new HashMap<>();
-    selectIn(c, "SELECT event_id, event_type, payload FROM " + eventsTable + " WHERE event_id", ids, "",
-        rs -> events.put(rs.getString(1), new EventRow(rs.getString(2), rs.getBytes(3))));
+    selectIn(c, "SELECT event_id, event_type, payload, metadata FROM " + eventsTable + " WHERE event_id", ids, "",
+        rs -> events.put(rs.getString(1), new EventRow(rs.getString(2), rs.getBytes(3),
+            Metadata.decode(rs.getString(4)))));
     List<StoredDelivery> out = new ArrayList<>(rows.size());
     for (Row r : rows) {
       EventRow e = events.get(r.eventId());
@@ -111,7 +112,7 @@ final class Rows {
       }
       out.add(new StoredDelivery(r.deliveryId(), r.eventId(), e.type(), e.payload(), r.subscriptionId(), r.state(),
           r.attempts(), r.createdAt(), r.firstAttemptAt(), r.nextAttemptAt(), r.lastStatus(), r.lastError(),
-          r.updatedAt(), r.orderingKey()));
+          r.updatedAt(), e.metadata(), r.orderingKey()));
     }
     return out;
   }

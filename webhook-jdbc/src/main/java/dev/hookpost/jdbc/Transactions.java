@@ -5,22 +5,56 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How {@link JdbcDeliveryStore} talks to its database: each call borrows a connection of its own
- * and runs in a transaction of its own (or, for reads, in auto-commit mode); a failure becomes a
- * {@link WebhookException} naming the store and the operation. Thread-safe.
+ * and runs in a transaction of its own (or, for reads, in auto-commit mode); every statement is
+ * {@link Bounded} by the statement timeout; a failure becomes a {@link WebhookException} naming
+ * the store and the operation, and a timeout is also logged at WARN with the operation's purpose
+ * (the engine tries again on its next poll). Thread-safe.
  */
 final class Transactions {
+  private static final Logger log = LoggerFactory.getLogger(JdbcDeliveryStore.class);
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final int timeoutSeconds;
+  /** Run on every connection borrowed, before the work: settings of the session (SQLite's synchronous mode). */
+  private final java.util.List<String> sessionSetup;
   /** Names the store in error messages. */
   private final Object store;
 
-  Transactions(DataSource dataSource, Dialect dialect, Object store) {
+  /**
+   * Statements bounded by {@code timeout} (whole seconds); on SQLite every connection commits
+   * with {@code synchronous=FULL} ({@code NORMAL} when {@code powerCutMayLoseLastCommits}) and
+   * waits for the write lock up to the timeout.
+   */
+  Transactions(DataSource dataSource, Dialect dialect, java.time.Duration timeout, boolean powerCutMayLoseLastCommits,
+      Object store) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.timeoutSeconds = (int) timeout.toSeconds();
+    this.sessionSetup = dialect != Dialect.SQLITE ? java.util.List.of() : java.util.List.of(
+        "PRAGMA synchronous = " + (powerCutMayLoseLastCommits ? "NORMAL" : "FULL"),
+        "PRAGMA busy_timeout = " + timeout.toMillis());
     this.store = store;
+  }
+
+  /** Applies the session settings to {@code c} (a pooled connection may have come from elsewhere). */
+  void setUp(Connection c) throws SQLException {
+    if (!sessionSetup.isEmpty()) {
+      try (Statement st = c.createStatement()) {
+        for (String sql : sessionSetup) {
+          st.execute(sql);
+        }
+      }
+    }
+  }
+
+  /** A connection of the pool, or the caller's, whose statements are bounded by the statement timeout. */
+  Connection bounded(Connection c) {
+    return Bounded.connection(dialect == Dialect.SQLITE ? SqliteTimes.connection(c) : c, timeoutSeconds);
   }
 
   /** Work on a connection. */
@@ -41,7 +75,8 @@ final class Transactions {
    * one. Enqueues always wait: an accepted event is on disk.
    */
   <T> T transaction(String operation, boolean relaxed, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = bounded(dataSource.getConnection())) {
+      setUp(c);
       boolean autoCommit = c.getAutoCommit();
       if (autoCommit) {
         c.setAutoCommit(false);
@@ -78,7 +113,8 @@ final class Transactions {
 
   /** Runs a read-only {@code work} on a connection of its own, in auto-commit mode. */
   <T> T read(String operation, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = bounded(dataSource.getConnection())) {
+      setUp(c);
       return work.run(c);
     } catch (SQLException e) {
       throw failure(operation, e);
@@ -86,6 +122,13 @@ final class Transactions {
   }
 
   WebhookException failure(String operation, SQLException e) {
+    if (Bounded.isTimeout(e)) {
+      log.warn("{} could not {} within its statement timeout of {} s ({}); tried again on the next poll", store,
+          operation, timeoutSeconds, e.getMessage());
+      if (!(e instanceof java.sql.SQLTimeoutException)) { // one type the engine knows, whatever the driver said
+        e = new java.sql.SQLTimeoutException(e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+      }
+    }
     return new WebhookException(store + " could not " + operation + ": " + e.getMessage(), e);
   }
 }

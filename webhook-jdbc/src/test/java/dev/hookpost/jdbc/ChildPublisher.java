@@ -25,17 +25,29 @@ final class ChildPublisher implements AutoCloseable {
   private final Process process;
   private final Path stderr;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final java.util.function.Consumer<String> lines;
+  private final Thread reader;
 
-  private ChildPublisher(Process process, Path stderr) {
+  private ChildPublisher(Process process, Path stderr, java.util.function.Consumer<String> lines) {
     this.process = process;
     this.stderr = stderr;
-    Thread reader = new Thread(this::readStdout, "child-stdout-" + process.pid());
+    this.lines = lines;
+    this.reader = new Thread(this::readStdout, "child-stdout-" + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
 
   /** Starts {@link CrashChild} with {@code args} ({@code name=value}); its stderr goes to a file in {@code dir}. */
   static ChildPublisher start(Path dir, Map<String, String> args) throws IOException {
+    return start(dir, CrashChild.class, args, line -> {});
+  }
+
+  /**
+   * Starts {@code main} with {@code args}, handing each line it prints to {@code lines} (on a
+   * thread of its own); {@link CrashChild#READY} completes {@link #awaitReady} as well.
+   */
+  static ChildPublisher start(Path dir, Class<?> main, Map<String, String> args,
+      java.util.function.Consumer<String> lines) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow(
         () -> new IllegalStateException("cannot tell which java binary runs this test")));
@@ -43,18 +55,20 @@ final class ChildPublisher implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
+    command.add("-XX:TieredStopAtLevel=1"); // starts faster; these children live for seconds
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=error");
-    command.add(CrashChild.class.getName());
+    command.add(main.getName());
     args.forEach((k, v) -> command.add(k + "=" + v));
     Path err = Files.createTempFile(dir, "child-", ".stderr");
     Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
-    return new ChildPublisher(p, err);
+    return new ChildPublisher(p, err, lines);
   }
 
   private void readStdout() {
     try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
+        lines.accept(line);
         if (line.equals(CrashChild.READY)) {
           ready.complete(null);
         }
@@ -86,6 +100,7 @@ final class ChildPublisher implements AutoCloseable {
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       throw new AssertionError("the child publisher " + process.pid() + " survived SIGKILL for 10 s");
     }
+    reader.join(10_000); // every line it printed before it died is read
     return process.exitValue();
   }
 

@@ -50,13 +50,15 @@ public final class CrashChild {
     // H2 closes a file database when its last connection closes; hold one until the kill.
     Connection keepOpen = dataSource.getConnection();
     JdbcDeliveryStore store = JdbcDeliveryStore.builder(dataSource).tablePrefix(arg.get("tablePrefix")).build();
+    Duration lease = Duration.ofSeconds(Long.parseLong(arg.get("leaseSeconds")));
     WebhookPublisher publisher = WebhookPublisher.builder()
         .store(store)
-        .lease(Duration.ofSeconds(Long.parseLong(arg.get("leaseSeconds"))))
+        .lease(lease)
         .pollInterval(Duration.ofMillis(50))
         .maxConcurrencyPerEndpoint(Integer.parseInt(arg.get("concurrency")))
         .maxInFlight(Integer.parseInt(arg.get("maxInFlight")))
-        .transport(OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1")).build())
+        .transport(OkHttpTransport.builder().callTimeout(lease.dividedBy(2))
+            .addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1")).build())
         .subscription(subscription(arg.get("subscription"), arg.get("endpoint"), arg.get("secret"),
             arg.get("instance")))
         .build();
@@ -89,8 +91,13 @@ public final class CrashChild {
         .header(INSTANCE_HEADER, instance).build();
   }
 
-  /** An unpooled DataSource for an H2 or PostgreSQL JDBC URL. */
+  /** An unpooled DataSource for a SQLite, H2 or PostgreSQL JDBC URL. */
   static DataSource dataSource(String url, String user, String password) {
+    if (url.startsWith("jdbc:sqlite:")) {
+      org.sqlite.SQLiteDataSource sqlite = new org.sqlite.SQLiteDataSource();
+      sqlite.setUrl(url);
+      return sqlite;
+    }
     if (url.startsWith("jdbc:h2:")) {
       JdbcDataSource h2 = new JdbcDataSource();
       h2.setURL(url);
@@ -106,7 +113,7 @@ public final class CrashChild {
   }
 
   /** Exits as soon as the parent's end of stdin closes, so a crashed test leaves no child behind. */
-  private static void exitWithParent() {
+  static void exitWithParent() {
     Thread watch = new Thread(() -> {
       try {
         while (System.in.read() != -1) {

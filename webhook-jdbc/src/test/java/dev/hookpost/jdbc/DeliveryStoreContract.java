@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -360,6 +361,39 @@ abstract class DeliveryStoreContract implements OrderingKeyContract {
         .containsExactly("evt_1/shipping", "evt_2/shipping", "evt_3/shipping");
   }
 
+  @Test
+  void countCountsEveryMatchingDeliveryWhateverTheQueryLimit() {
+    for (int i = 1; i <= 3; i++) {
+      ended("evt_" + i, "shipping", T0.plusSeconds(i), DeliveryState.FAILED);
+    }
+    enqueue("evt_pending", T0);
+
+    assertThat(store.count(DeliveryQuery.deadLetters().limit(1))).isEqualTo(3);
+    assertThat(store.count(DeliveryQuery.inState(DeliveryState.PENDING))).isEqualTo(1);
+    assertThat(store.count(DeliveryQuery.deadLetters().forSubscription("billing"))).isZero();
+  }
+
+  // ---- metadata ----
+
+  @Test
+  void metadataKeptWithTheEventComesBackWithEveryDeliveryAndEveryRead() {
+    Map<String, String> metadata = Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", "note", "a=b&c d%é");
+    store.enqueue("evt_1", TYPE, bytes("{}"), metadata, null, List.of("shipping", "billing"), T0);
+
+    assertThat(store.claim(T0, 10, LEASE, "a")).hasSize(2).allSatisfy(d -> assertThat(d.metadata()).isEqualTo(metadata));
+    assertThat(only(store.lookup(List.of("evt_1/billing"))).metadata()).isEqualTo(metadata);
+    assertThat(store.find(DeliveryQuery.inState(DeliveryState.PENDING))).allSatisfy(
+        d -> assertThat(d.metadata()).isEqualTo(metadata));
+  }
+
+  @Test
+  void anEventEnqueuedWithoutMetadataHasNone() {
+    enqueue("evt_1", T0);
+
+    assertThat(only(store.claim(T0, 10, LEASE, "a")).metadata()).isEmpty();
+  }
+
   // ---- requeue ----
 
   @Test
@@ -392,6 +426,22 @@ abstract class DeliveryStoreContract implements OrderingKeyContract {
     assertThat(only(store.find(DeliveryQuery.inState(DeliveryState.PENDING).forSubscription("shipping")
         .createdBetween(T0.plusSeconds(2), null))).nextAttemptAt()).as("the pending one keeps its due time")
         .isEqualTo(T0.plusSeconds(2));
+  }
+
+  @Test
+  void skipPendingEndsTheSubscriptionsUnleasedDeliveriesAndRequeueTakesThemBack() {
+    enqueue("evt_1", T0);
+    enqueue("evt_2", T0.plusSeconds(1));
+    store.enqueue("evt_3", TYPE, bytes("{}"), List.of("billing"), T0.plusSeconds(1));
+    assertThat(ids(store.claim(T0.plusSeconds(1), 1, LEASE, "a"))).containsExactly("evt_1/shipping");
+
+    List<StoredDelivery> skipped = store.skipPending("shipping", "subscription was removed", T0.plusSeconds(2));
+
+    assertThat(ids(skipped)).as("the leased one ends as its attempt decides").containsExactly("evt_2/shipping");
+    assertThat(store.find(DeliveryQuery.inState(DeliveryState.SKIPPED))).singleElement()
+        .satisfies(d -> assertThat(d.lastError()).isEqualTo("subscription was removed"));
+    assertThat(store.requeue(DeliveryQuery.inState(DeliveryState.SKIPPED), T0.plusSeconds(3))).isEqualTo(1);
+    assertThat(store.find(DeliveryQuery.inState(DeliveryState.SKIPPED))).isEmpty();
   }
 
   // ---- purge ----

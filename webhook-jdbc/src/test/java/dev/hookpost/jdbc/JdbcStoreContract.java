@@ -2,6 +2,7 @@ package dev.hookpost.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hookpost.spi.DeliveryQuery;
 import dev.hookpost.spi.DeliveryState;
@@ -14,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -121,7 +123,7 @@ abstract class JdbcStoreContract extends DeliveryStoreContract {
   }
 
   @Test
-  void schemaVersionTableRecordsEachVersionOnce() throws SQLException {
+  void schemaVersionTableRecordsEveryVersionApplied() throws SQLException {
     try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT version, description FROM " + prefix() + "schema_version ORDER BY version")) {
       for (int v = 1; v <= Schema.LATEST; v++) {
@@ -134,18 +136,38 @@ abstract class JdbcStoreContract extends DeliveryStoreContract {
   }
 
   @Test
-  void tablesOfVersionOneWithDeliveriesAreMigratedToOrderingKeys() throws SQLException {
-    enqueue("evt_1", T0);
-    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
-      s.execute("DROP INDEX " + prefix() + "deliveries_key");
-      s.execute("ALTER TABLE " + prefix() + "deliveries DROP COLUMN ordering_key");
-      s.execute("DELETE FROM " + prefix() + "schema_version WHERE version = 2");
-    }
+  void tablesAtVersionOneAreUpgradedAndKeepTheirEvents() throws SQLException {
+    enqueue("evt_old", T0);
+    execute("DROP INDEX " + prefix() + "deliveries_key");
+    execute("ALTER TABLE " + prefix() + "deliveries DROP COLUMN ordering_key");
+    execute("ALTER TABLE " + prefix() + "events DROP COLUMN metadata");
+    execute("DELETE FROM " + prefix() + "schema_version WHERE version > 1");
 
-    JdbcDeliveryStore migrated = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
-    migrated.enqueue("evt_2", TYPE, bytes("{}"), List.of("shipping"), T0, "order-1");
+    JdbcDeliveryStore upgraded = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
+    upgraded.enqueue("evt_new", TYPE, bytes("{}"), Map.of("traceparent", "00-x"), "order-1", List.of("shipping"), T0);
 
-    assertThat(ids(migrated.claim(T0, 10, LEASE, "a"))).containsExactly("evt_1/shipping", "evt_2/shipping");
+    assertThat(upgraded.claim(T0, 10, LEASE, "a"))
+        .extracting(StoredDelivery::deliveryId, StoredDelivery::metadata, StoredDelivery::orderingKey)
+        .containsExactlyInAnyOrder(tuple("evt_old/shipping", Map.of(), null), tuple("evt_new/shipping",
+            Map.of("traceparent", "00-x"), "order-1"));
+  }
+
+  @Test
+  void tablesAtVersionTwoGetOrderingKeysAndKeepTheirDeliveries() throws SQLException {
+    store.enqueue("evt_1", TYPE, bytes("{}"), Map.of("traceparent", "00-x"), null, List.of("shipping"), T0);
+    execute("DROP INDEX " + prefix() + "deliveries_key");
+    execute("ALTER TABLE " + prefix() + "deliveries DROP COLUMN ordering_key");
+    execute("DELETE FROM " + prefix() + "schema_version WHERE version > 2");
+
+    JdbcDeliveryStore upgraded = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
+    upgraded.enqueue("evt_2", TYPE, bytes("{}"), Map.of(), "order-1", List.of("shipping"), T0);
+    upgraded.enqueue("evt_3", TYPE, bytes("{}"), Map.of(), "order-1", List.of("shipping"), T0);
+
+    assertThat(upgraded.claim(T0, 10, LEASE, "a")).as("evt_3 waits behind evt_2, of the same key")
+        .extracting(StoredDelivery::deliveryId, StoredDelivery::metadata)
+        .containsExactlyInAnyOrder(tuple("evt_1/shipping", Map.of("traceparent", "00-x")),
+            tuple("evt_2/shipping", Map.of()));
+    assertThat(count(prefix() + "schema_version")).isEqualTo(Schema.LATEST);
   }
 
   @Test

@@ -7,6 +7,8 @@ import dev.hookpost.ContentFilter;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Event;
 import dev.hookpost.RetryPolicy;
+import dev.hookpost.Signer;
+import dev.hookpost.SigningKey;
 import dev.hookpost.Subscription;
 import dev.hookpost.SubscriptionRegistry;
 import dev.hookpost.WebhookPublisher;
@@ -19,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
-/** The registry in the database (H2 here; {@link PostgresDeliveryStoreTest} runs the round trip on PostgreSQL). */
+/**
+ * The registry in the database (H2 here; {@link PostgresDeliveryStoreTest} and
+ * {@link SqliteDeliveryStoreTest} run the round trip and the shared run of failures on theirs).
+ */
 class JdbcSubscriptionRegistryTest {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -36,9 +41,12 @@ class JdbcSubscriptionRegistryTest {
     return subs.stream().map(Subscription::id).toList();
   }
 
-  /** Stores a subscription with every setting and reads it back equal. */
+  /** Stores a subscription with every setting, keys being rotated included, and reads it back equal. */
   static void roundTripsEverySetting(JdbcSubscriptionRegistry registry) {
-    Subscription s = sub("acme-orders", "acme").secrets(SECRET, "whsec_" + "A".repeat(32)).eventTypes("order.*", "invoice.paid")
+    Subscription s = sub("acme-orders", "acme")
+        .signingKeys(List.of(new SigningKey(SECRET, java.time.Instant.parse("2030-01-01T00:00:00.123Z")),
+            SigningKey.of(Signer.generateEd25519KeyPair().signingKey())))
+        .eventTypes("order.*", "invoice.paid")
         .filter(ContentFilter.and(ContentFilter.eq("/data/country", "DE"), ContentFilter.gte("/data/total", 100)))
         .header("X-Api-Key", "k-1").header("X-Team", "shop").enabled(false).build();
 
@@ -55,6 +63,11 @@ class JdbcSubscriptionRegistryTest {
 
   @Test
   void matchingFindsTheTenantsSubscriptionsOfTheTypeThenThoseOfEveryTenant() {
+    matchesByTenantThenEveryTenant(registry);
+  }
+
+  /** Matching reads the event's tenant's subscriptions of the type, then those of every tenant. */
+  static void matchesByTenantThenEveryTenant(JdbcSubscriptionRegistry registry) {
     registry.add(sub("audit", null).allTenants(true).build());
     registry.add(sub("acme-orders", "acme").eventTypes("order.*").build());
     registry.add(sub("acme-invoices", "acme").eventTypes("invoice.*").build());
@@ -77,13 +90,16 @@ class JdbcSubscriptionRegistryTest {
   }
 
   @Test
-  void addRefusesADuplicateIdAndARetryPolicyOfItsOwn() {
+  void addRefusesADuplicateIdARetryPolicyAndASignerOfItsOwn() {
     registry.add(sub("acme-1", "acme").build());
 
     assertThatThrownBy(() -> registry.add(sub("acme-1", "acme").build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'acme-1' exists already");
     assertThatThrownBy(() -> registry.add(sub("acme-2", "acme").retryPolicy(RetryPolicy.none()).build()))
         .hasMessageContaining("has a retry policy of its own, which JdbcSubscriptionRegistry cannot store");
+    assertThatThrownBy(() -> registry.add(Subscription.builder().id("acme-3").endpoint("https://acme.example/hooks")
+        .signer((id, timestamp, body) -> "v1,x").build()))
+        .hasMessageContaining("signs with a Signer of its own, which JdbcSubscriptionRegistry cannot store");
   }
 
   @Test

@@ -232,6 +232,11 @@ class LeaseHandBackRaceTest {
     }
 
     @Override
+    public List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now) {
+      return store.skipPending(subscriptionId, reason, now);
+    }
+
+    @Override
     public int requeue(DeliveryQuery query, Instant dueAt) {
       return store.requeue(query, dueAt);
     }

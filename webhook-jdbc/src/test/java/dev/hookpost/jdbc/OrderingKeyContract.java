@@ -12,6 +12,7 @@ import dev.hookpost.spi.DeliveryQuery;
 import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.spi.DeliveryStore;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +26,7 @@ interface OrderingKeyContract {
   DeliveryStore store();
 
   private void enqueue(String eventId, String key, String... subscriptions) {
-    store().enqueue(eventId, TYPE, bytes("{}"), List.of(subscriptions), T0, key);
+    store().enqueue(eventId, TYPE, bytes("{}"), Map.of(), key, List.of(subscriptions), T0);
   }
 
   private void delivered(String deliveryId, String owner) {
@@ -109,6 +110,33 @@ interface OrderingKeyContract {
     enqueue("evt_3", "order-1", "shipping");
 
     store().requeue(DeliveryQuery.inState(DeliveryState.FAILED), T0);
+
+    assertThat(ids(store().claim(T0, 10, LEASE, "a"))).containsExactly("evt_1/shipping");
+  }
+
+  @Test
+  default void skipPendingAlsoEndsTheDeliveriesWaitingBehindAnEarlierOneOfTheirKey() {
+    enqueue("evt_1", "order-1", "shipping", "billing");
+    enqueue("evt_2", "order-1", "shipping", "billing");
+    enqueue("evt_3", "order-1", "shipping");
+    store().claim(T0, 10, LEASE, "a");
+
+    assertThat(store().skipPending("shipping", "subscription was removed", T0))
+        .extracting(d -> d.deliveryId()).containsExactlyInAnyOrder("evt_2/shipping", "evt_3/shipping");
+    delivered("evt_1/shipping", "a");
+
+    assertThat(store().claim(T0, 10, LEASE, "a")).as("billing's evt_2 still waits for its evt_1").isEmpty();
+    assertThat(store().lookup(List.of("evt_1/billing", "evt_2/billing"))).extracting(d -> d.state())
+        .containsOnly(DeliveryState.PENDING);
+  }
+
+  @Test
+  default void skippedDeliveriesOfAKeyRequeuedGoOneAtATimeAgain() {
+    enqueue("evt_1", "order-1", "shipping");
+    enqueue("evt_2", "order-1", "shipping");
+    store().skipPending("shipping", "subscription was removed", T0);
+
+    assertThat(store().requeue(DeliveryQuery.inState(DeliveryState.SKIPPED), T0)).isEqualTo(2);
 
     assertThat(ids(store().claim(T0, 10, LEASE, "a"))).containsExactly("evt_1/shipping");
   }

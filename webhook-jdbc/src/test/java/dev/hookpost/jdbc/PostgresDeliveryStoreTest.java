@@ -1,7 +1,9 @@
 package dev.hookpost.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.spi.StoredDelivery;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -173,5 +175,27 @@ class PostgresDeliveryStoreTest extends JdbcStoreContract {
     java.util.function.Supplier<JdbcSubscriptionRegistry> registry = () -> JdbcSubscriptionRegistry
         .builder(dataSource()).tablePrefix(prefix).cacheFor(java.time.Duration.ZERO).build();
     JdbcSubscriptionRegistryTest.addToOneRunOfFailures(registry.get(), registry.get());
+  }
+
+  @Test
+  void aStatementWaitingForALockedRowGivesUpAtTheStatementTimeoutNamingWhatItWasFor() throws SQLException {
+    JdbcDeliveryStore bounded = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix).clock(clock)
+        .statementTimeout(java.time.Duration.ofSeconds(1)).build();
+    bounded.enqueue("evt_1", TYPE, bytes("{}"), List.of("shipping"), T0);
+    bounded.claim(T0, 10, LEASE, "a");
+    try (Connection locker = dataSource().getConnection()) {
+      locker.setAutoCommit(false);
+      locker.createStatement().execute("SELECT * FROM " + prefix + "deliveries FOR UPDATE");
+      long start = System.nanoTime();
+
+      assertThatThrownBy(() -> bounded.finish("evt_1/shipping", "a", DeliveryState.DELIVERED, null, T0, null))
+          .isInstanceOf(dev.hookpost.WebhookException.class)
+          .hasMessageContaining("could not record the end of evt_1/shipping")
+          .hasCauseInstanceOf(java.sql.SQLTimeoutException.class);
+      assertThat(System.nanoTime() - start).as("nanoseconds waited").isLessThan(5_000_000_000L);
+      locker.rollback();
+    }
+    assertThat(bounded.finish("evt_1/shipping", "a", DeliveryState.DELIVERED, null, T0, null))
+        .as("the next try, once the lock is gone").isTrue();
   }
 }

@@ -65,7 +65,7 @@ abstract class TransactionalSendContract {
         .scheduler(scheduler)
         .pollInterval(Duration.ofMillis(50))
         .lease(LEASE)
-        .transport(OkHttpTransport.builder().addressGuard(receiver.addressGuard()).build())
+        .transport(OkHttpTransport.builder().callTimeout(LEASE.dividedBy(2)).addressGuard(receiver.addressGuard()).build())
         .subscription(receiver.subscription())
         .build();
   }

@@ -212,7 +212,8 @@ class TwoInstancesTest {
           .pollInterval(Duration.ofMillis(50))
           .maxConcurrencyPerEndpoint(CONCURRENCY)
           .maxInFlight(maxInFlight)
-          .transport(OkHttpTransport.builder().addressGuard(receiver.addressGuard()).build())
+          .transport(OkHttpTransport.builder().callTimeout(lease.dividedBy(2)).addressGuard(receiver.addressGuard())
+              .build())
           .subscription(subscription)
           .listener(new DeliveryListener() {
             @Override

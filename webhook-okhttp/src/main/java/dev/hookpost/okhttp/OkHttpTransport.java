@@ -6,11 +6,10 @@ import dev.hookpost.spi.Transport;
 import dev.hookpost.spi.TransportRequest;
 import dev.hookpost.spi.TransportResponse;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.Proxy;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,9 +17,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Authenticator;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
@@ -30,7 +31,6 @@ import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
@@ -57,10 +57,13 @@ import okio.BufferedSource;
  *       the transport rather than OkHttp, which would wake a thread per call: one daemon thread
  *       shared by every transport looks at the running calls every tenth of it, at most every
  *       second, and ends when no call has run for a minute)
- *   <li>redirects never followed: a 3xx answer is a failed attempt, as the Standard Webhooks
- *       spec asks (a client you hand in is derived with {@code newBuilder()} and gets the same)
- *   <li>at most 64 KiB of a response body is read, then the rest is discarded; the first
- *       1 KiB is kept as {@link TransportResponse#bodyExcerpt()}
+ *   <li>one request per attempt: none of OkHttp's own retries or follow-ups (redirects,
+ *       connection-failure retries, a 503 with {@code Retry-After: 0}, 408, 421, 401 and 407
+ *       authentication). A 3xx answer is a failed attempt, as the Standard Webhooks spec asks; the
+ *       status and headers reported are those that came over the wire (a client you hand in is
+ *       derived with {@code newBuilder()} and gets the same)
+ *   <li>at most 64 KiB of a response body is read; a longer body's connection is then closed
+ *       rather than drained; the first 1 KiB is kept as {@link TransportResponse#bodyExcerpt()}
  *   <li>up to 64 requests at once ({@link Builder#maxConcurrentRequests}), each a blocking OkHttp
  *       call on the transport's own worker threads
  *   <li>an idle worker looks for new requests for 100 µs before it sleeps ({@link Builder#idleSpin});
@@ -73,7 +76,7 @@ import okio.BufferedSource;
  * <p>Thread-safe. {@link #close()} releases threads and connections only of a client it created.
  */
 public final class OkHttpTransport implements Transport {
-  /** The most response-body bytes read before the rest is discarded: 64 KiB. */
+  /** The most response-body bytes read; past them the connection is closed: 64 KiB. */
   public static final int MAX_RESPONSE_BYTES = 64 * 1024;
   private static final MediaType JSON = MediaType.get("application/json");
   private static final int MAX_CHECKED = 4_096;
@@ -120,7 +123,7 @@ public final class OkHttpTransport implements Transport {
     if (url == null) {
       try {
         url = check(request.endpoint());
-      } catch (EndpointRefusedException | UnknownHostException e) {
+      } catch (EndpointRefusedException e) {
         return CompletableFuture.failedFuture(e);
       }
     }
@@ -133,7 +136,8 @@ public final class OkHttpTransport implements Transport {
             + "': OkHttp cannot send its value; use printable ASCII"));
       }
     }
-    http.post(RequestBody.create(request.body(), JSON));
+    http.post(WireAnswer.oneShot(request.body(), JSON));
+    WireAnswer wire = WireAnswer.attachTo(http);
     CompletableFuture<TransportResponse> result = new CompletableFuture<>();
     Call call = client.newCall(http.build());
     result.whenComplete((r, e) -> {
@@ -141,7 +145,7 @@ public final class OkHttpTransport implements Transport {
         call.cancel();
       }
     });
-    workers.submit(() -> execute(call, result));
+    workers.submit(() -> execute(call, wire, result));
     return result;
   }
 
@@ -158,11 +162,11 @@ public final class OkHttpTransport implements Transport {
   }
 
   /**
-   * Parses an endpoint and applies the checks that depend on the URL alone (scheme, IP-literal
+   * Parses an endpoint and applies the checks that depend on the URL alone (scheme, IP-address
    * host), remembering the result: endpoints repeat, and parsing is a measurable share of a
    * request's CPU. A host name is still checked at every connection, by {@link GuardedDns}.
    */
-  private HttpUrl check(URI endpoint) throws UnknownHostException {
+  private HttpUrl check(URI endpoint) {
     HttpUrl url = HttpUrl.parse(endpoint.toString());
     if (url == null) {
       throw new EndpointRefusedException("refused endpoint of " + endpoint.getScheme() + "://" + endpoint.getHost()
@@ -172,7 +176,14 @@ public final class OkHttpTransport implements Transport {
       throw new EndpointRefusedException("refused " + url.scheme() + "://" + url.host()
           + ": this transport is HTTPS-only; give the subscription an https:// endpoint");
     }
-    checkLiteral(url.host());
+    // An IP address in any spelling is checked here, and OkHttp gets the address checked: it
+    // would hand 0x7f000001 to DNS, and 0177.0.0.1 to Java, which reads it as decimal. A host
+    // name is checked at every connection, by GuardedDns.
+    Optional<InetAddress> literal = guard.checkHost(url.host());
+    if (literal.isPresent() && literal.get() instanceof Inet4Address
+        && !url.host().equals(literal.get().getHostAddress())) {
+      url = url.newBuilder().host(literal.get().getHostAddress()).build();
+    }
     if (checked.size() >= MAX_CHECKED) {
       checked.clear(); // many distinct endpoints: start over rather than grow without bound
     }
@@ -184,7 +195,7 @@ public final class OkHttpTransport implements Transport {
    * Runs one call on a worker thread, within the call timeout, and completes its future once the
    * call is over: what the future's callbacks do on this thread is not part of the call's time.
    */
-  private void execute(Call call, CompletableFuture<TransportResponse> result) {
+  private void execute(Call call, WireAnswer wire, CompletableFuture<TransportResponse> result) {
     if (result.isDone()) {
       return; // cancelled while it waited for a worker
     }
@@ -194,8 +205,18 @@ public final class OkHttpTransport implements Transport {
     try {
       deadline = deadlines.start(call);
       try (Response response = call.execute()) {
-        String excerpt = readExcerpt(response.body());
-        answer = new TransportResponse(response.code(), headers(response.headers()), excerpt);
+        Buffer excerpt = new Buffer();
+        if (!readExcerpt(response.body(), excerpt)) {
+          // The rest of the body is still on its way. An HTTP/1.1 connection carries the next
+          // answer only after the whole of this one, so reusing it means reading the rest and
+          // throwing it away: what OkHttp's close() would do, for up to 100 ms, at whatever rate
+          // the endpoint sends. Cancelling closes the socket (HTTP/2: resets only this stream)
+          // before close(), so nothing past the cap is read and the connection is not reused.
+          call.cancel();
+        }
+        Headers received = wire.headers != null ? wire.headers : response.headers();
+        int status = wire.headers != null ? wire.status : response.code();
+        answer = new TransportResponse(status, headers(received), excerpt.readUtf8());
       }
       failure = null;
     } catch (IOException e) {
@@ -237,79 +258,25 @@ public final class OkHttpTransport implements Transport {
   }
 
   /**
-   * OkHttp connects to an IP-literal host without asking the {@link Dns}, so literals are checked
-   * here. The test is wider than OkHttp's (anything with a colon, or only digits and dots), and
-   * {@link InetAddress#getByName} parses such a literal exactly as OkHttp then does.
+   * Reads at most {@link #MAX_RESPONSE_BYTES} of {@code body} and keeps the first
+   * {@link TransportResponse#MAX_EXCERPT} bytes in {@code kept}. The status line already arrived,
+   * so it is the answer: a body cut short by the endpoint only shortens the excerpt.
+   *
+   * @return whether the body ended (or broke off) within the cap; false when more may follow
    */
-  private void checkLiteral(String host) throws UnknownHostException {
-    if (host.indexOf(':') >= 0) {
-      guard.check(host, InetAddress.getByName(host)); // HttpUrl already validated the IPv6 literal
-    } else if (host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
-      if (hasLeadingZero(host)) {
-        throw new EndpointRefusedException("refused host " + host + ": a part with a leading zero is octal to some"
-            + " resolvers and decimal to Java; write the address without leading zeros");
-      }
-      if (!isJavaIpv4Literal(host)) {
-        // Java would send this to DNS, twice (here and in OkHttp): refuse rather than check one answer
-        throw new EndpointRefusedException("refused host " + host + ": it is made of digits and dots but is not an"
-            + " IPv4 address; use a.b.c.d or a DNS name");
-      }
-      guard.check(host, InetAddress.getByName(host));
-    }
-  }
-
-  private static boolean hasLeadingZero(String host) {
-    for (String part : host.split("\\.", -1)) {
-      if (part.length() > 1 && part.charAt(0) == '0') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether {@link InetAddress#getByName} parses {@code host} as IPv4 without DNS: 1 to 4 decimal parts in range. */
-  static boolean isJavaIpv4Literal(String host) {
-    String[] parts = host.split("\\.", -1);
-    if (parts.length < 1 || parts.length > 4) {
-      return false;
-    }
-    for (int i = 0; i < parts.length; i++) {
-      String p = parts[i];
-      if (p.isEmpty() || p.length() > 10) {
-        return false;
-      }
-      long value = Long.parseLong(p);
-      long max = i < parts.length - 1 ? 255 : (1L << (8 * (5 - parts.length))) - 1;
-      if (value > max) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Reads at most {@link #MAX_RESPONSE_BYTES}; keeps the first {@link TransportResponse#MAX_EXCERPT}
-   * bytes as text. The status line already arrived, so it is the answer: a body cut short by the
-   * endpoint only shortens the excerpt.
-   */
-  private static String readExcerpt(ResponseBody body) {
+  static boolean readExcerpt(ResponseBody body, Buffer kept) {
     BufferedSource source = body.source();
-    try {
-      if (source.exhausted()) {
-        return ""; // the usual answer, a 204: no buffers to allocate
-      }
-    } catch (IOException e) {
-      return "";
-    }
-    Buffer kept = new Buffer();
     long total = 0;
-    Buffer scratch = new Buffer();
+    Buffer scratch = null;
     try {
       while (total < MAX_RESPONSE_BYTES) {
-        long n = source.read(scratch, Math.min(8192, MAX_RESPONSE_BYTES - total));
-        if (n == -1) {
-          break;
+        if (source.exhausted()) {
+          return true; // the usual answer, a 204, ends here: no scratch buffer allocated
         }
+        if (scratch == null) {
+          scratch = new Buffer();
+        }
+        long n = source.read(scratch, Math.min(8192, MAX_RESPONSE_BYTES - total));
         total += n;
         long room = TransportResponse.MAX_EXCERPT - kept.size();
         if (room > 0) {
@@ -318,9 +285,9 @@ public final class OkHttpTransport implements Transport {
         scratch.clear();
       }
     } catch (IOException e) {
-      // keep what arrived
+      return true; // keep what arrived; the connection is broken anyway
     }
-    return new String(kept.readByteArray(), StandardCharsets.UTF_8);
+    return false;
   }
 
   /** Shuts down the dispatcher and evicts pooled connections when the client is this transport's own. */
@@ -331,6 +298,12 @@ public final class OkHttpTransport implements Transport {
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();
     }
+  }
+
+  /** The call timeout this transport enforces (default 15 s). */
+  @Override
+  public java.util.Optional<Duration> callTimeout() {
+    return java.util.Optional.of(callTimeout);
   }
 
   @Override
@@ -468,9 +441,14 @@ public final class OkHttpTransport implements Transport {
         }
       }
       Dns dns = own ? Dns.SYSTEM : client.dns();
+      // Every request that leaves the process must be an attempt the application sees: none of
+      // OkHttp's retries or follow-ups (see WireAnswer for the two these settings cannot stop).
       b.followRedirects(false)
           .followSslRedirects(false)
           .retryOnConnectionFailure(false)
+          .authenticator(Authenticator.NONE)
+          .proxyAuthenticator(Authenticator.NONE)
+          .addNetworkInterceptor(WireAnswer.INTERCEPTOR)
           .connectTimeout(connectTimeout)
           .readTimeout(readTimeout)
           .writeTimeout(writeTimeout)

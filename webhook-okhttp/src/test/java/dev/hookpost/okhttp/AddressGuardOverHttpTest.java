@@ -123,21 +123,52 @@ class AddressGuardOverHttpTest {
     assertThat(server.getRequestCount()).isZero();
   }
 
-  @ParameterizedTest(name = "http://{0}:PORT/ is refused or unresolvable, never sent")
-  @ValueSource(strings = {"0x7f.0.0.1", "0x7f000001", "017700000001", "127.0.0.1.", "localhost."})
-  void numericFormsJavaDoesNotParseAreRefusedOrUnresolvableButNeverReachTheServer(String host) throws Exception {
+  @ParameterizedTest(name = "refuses http://{0}:PORT/ as loopback without asking DNS")
+  @ValueSource(strings = {
+      "0x7f000001", "0X7F000001",   // hex, one number
+      "017700000001",               // octal, one number
+      "0177.0.0.1", "0177.1",       // octal parts, which Java would read as decimal
+      "0x7f.0.0.1", "0x7f.1", "0x7f.0.1", "0x7f.0x0.0.01", // hex and mixed parts, short forms
+      "127.0.0.1.", "127.1.", "0x7f000001.", // a trailing dot
+      "0x7f.000000000000000000000000.1",     // zeros to any length
+  })
+  void everyNumericSpellingOfLoopbackIsParsedByTheGuardAndRefusedAtOnce(String host) throws Exception {
     Throwable failure = failureOf(transport.send(post(urlOn(host))));
+
+    assertThat(failure).isInstanceOf(EndpointRefusedException.class)
+        .hasMessageContaining("(127.0.0.1): loopback");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void aNumericSpellingOfAnAllowedAddressReachesExactlyThatAddress() throws Exception {
+    OkHttpTransport allowing = OkHttpTransport.builder()
+        .addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1")).build();
+    try {
+      TransportResponse r = allowing.send(post(urlOn("0x7f.01"))).get(10, TimeUnit.SECONDS);
+
+      assertThat(r.status()).isEqualTo(204);
+      assertThat(server.takeRequest().getHeaders().get("Host")).isEqualTo("127.0.0.1:" + server.getPort());
+    } finally {
+      allowing.close();
+    }
+  }
+
+  @Test
+  void aHostNameEndingInDotIsLeftToTheResolverAndNeverSentWhenItIsLoopbackOrUnknown() throws Exception {
+    Throwable failure = failureOf(transport.send(post(urlOn("localhost."))));
 
     assertThat(failure).isInstanceOfAny(EndpointRefusedException.class, UnknownHostException.class);
     assertThat(server.getRequestCount()).isZero();
   }
 
   @ParameterizedTest(name = "refuses http://{0}:PORT/ without asking DNS")
-  @ValueSource(strings = {"1.2.3.4.5", "127.0.0.1.", "256.0.0.1", "1.16777216"})
-  void digitsAndDotsThatAreNoIpv4AddressAreRefusedRatherThanResolvedTwice(String host) throws Exception {
+  @ValueSource(strings = {"1.2.3.4.5", "256.0.0.1", "1.16777216", "08.0.0.1", "0x1g.1", "example.123"})
+  void hostsThatEndInANumberButAreNoIpv4AddressAreRefusedRatherThanResolved(String host) throws Exception {
     Throwable failure = failureOf(transport.send(post(urlOn(host))));
 
-    assertThat(failure).isInstanceOf(EndpointRefusedException.class).hasMessageContaining("is not an IPv4 address");
+    assertThat(failure).isInstanceOf(EndpointRefusedException.class)
+        .hasMessageContaining("resolvers read it as an IPv4 address, but");
     assertThat(server.getRequestCount()).isZero();
   }
 
@@ -311,10 +342,11 @@ class AddressGuardOverHttpTest {
 
   // ---- the publisher: a refusal is a final Rejected outcome ----
 
-  @Test
-  void aPublisherRejectsALoopbackEndpointAfterOneAttemptWithoutRetrying() throws Exception {
+  @ParameterizedTest(name = "http://{0}:PORT/ is Rejected after one attempt")
+  @ValueSource(strings = {"127.0.0.1", "0x7f000001", "127.1", "0x7f.1", "0177.0.0.1", "127.0.0.1."})
+  void aPublisherRejectsALoopbackEndpointAfterOneAttemptWithoutRetrying(String host) throws Exception {
     List<Duration> retries = Collections.synchronizedList(new ArrayList<>());
-    Subscription loopback = Subscription.builder().endpoint(urlOn("127.0.0.1")).secret(SECRET).build();
+    Subscription loopback = Subscription.builder().endpoint(urlOn(host)).secret(SECRET).build();
     WebhookPublisher publisher = WebhookPublisher.builder()
         .transport(OkHttpTransport.create())
         .retryPolicy(RetryPolicy.standardSchedule())

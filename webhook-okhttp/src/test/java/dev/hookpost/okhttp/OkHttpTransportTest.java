@@ -207,6 +207,70 @@ class OkHttpTransportTest {
   }
 
   @Test
+  void stopsReadingAHugeBodyAtTheCapAndDropsTheConnectionInsteadOfDrainingIt() throws Exception {
+    long bodySize = 50L * 1024 * 1024;
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      CompletableFuture<long[]> written = CompletableFuture.supplyAsync(() -> writeBody(listener, bodySize));
+      TransportRequest r = new TransportRequest(URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/"),
+          Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+
+      TransportResponse answer = await(transport.send(r));
+      long[] sent = written.get(10, TimeUnit.SECONDS); // the receiver saw the connection close
+
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.bodyExcerpt()).hasSize(TransportResponse.MAX_EXCERPT);
+      long buffers = sent[1] + maxLoopbackReceiveBuffer();
+      assertThat(sent[0]).as("bytes taken from the receiver (cap %d + socket buffers %d)",
+          OkHttpTransport.MAX_RESPONSE_BYTES, buffers).isLessThanOrEqualTo(OkHttpTransport.MAX_RESPONSE_BYTES + buffers)
+          .isLessThan(bodySize);
+    }
+  }
+
+  /**
+   * Answers one request with a 200 of {@code size} bytes, written until the client closes the
+   * connection; returns the bytes the kernel took and the socket's send buffer.
+   */
+  static long[] writeBody(ServerSocket listener, long size) {
+    long written = 0;
+    long sendBuffer = 0;
+    try (Socket s = listener.accept()) {
+      s.setSendBufferSize(64 * 1024);
+      sendBuffer = s.getSendBufferSize();
+      var in = s.getInputStream();
+      int matched = 0;
+      while (matched < 4) { // the request's head; its 2-byte body may still follow, unread
+        int c = in.read();
+        if (c < 0) {
+          throw new IOException("the client closed before its request was read");
+        }
+        matched = c == "\r\n\r\n".charAt(matched) ? matched + 1 : (c == '\r' ? 1 : 0);
+      }
+      OutputStream out = s.getOutputStream();
+      out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[16 * 1024];
+      java.util.Arrays.fill(chunk, (byte) 'x');
+      while (written < size) {
+        out.write(chunk);
+        written += chunk.length;
+      }
+    } catch (IOException closedByTheClient) {
+      // what the test waits for
+    }
+    return new long[] {written, sendBuffer};
+  }
+
+  /** The largest receive buffer Linux grows a TCP socket to ({@code tcp_rmem}'s third field), else 6 MiB. */
+  static long maxLoopbackReceiveBuffer() {
+    try {
+      String[] rmem = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_rmem")).trim()
+          .split("\\s+");
+      return Long.parseLong(rmem[2]);
+    } catch (IOException | RuntimeException e) {
+      return 6L * 1024 * 1024;
+    }
+  }
+
+  @Test
   void timesOutOnAnEndpointThatNeverAnswers() throws Exception {
     transport = OkHttpTransport.builder().addressGuard(LOOPBACK).readTimeout(Duration.ofMillis(300)).build();
     server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** The shared record of deliveries behind the receiver and the recording transport. Thread-safe. */
@@ -46,23 +47,27 @@ final class DeliveryLog {
     deliveries.clear();
   }
 
-  List<ReceivedDelivery> awaitCount(int count, Duration timeout, String source) {
+  /** Waits for {@code count} deliveries; on timeout fails with what arrived and {@code why} of it. */
+  List<ReceivedDelivery> awaitCount(int count, Duration timeout, String source,
+      Function<List<ReceivedDelivery>, String> why) {
     if (count < 0) {
       throw new IllegalArgumentException("count must be zero or more, was " + count);
     }
     List<ReceivedDelivery> got = awaitUntil(all -> all.size() >= count, timeout);
     if (got.size() < count) {
       throw new AssertionError("expected " + source + " to receive " + count + " deliveries within " + timeout
-          + " but it received " + got.size() + describe(got));
+          + " but it received " + got.size() + describe(got) + why.apply(got));
     }
     return List.copyOf(got.subList(0, count));
   }
 
-  ReceivedDelivery awaitType(String type, Duration timeout, String source) {
+  /** Waits for an event of {@code type}; on timeout fails with what arrived and {@code why} of it. */
+  ReceivedDelivery awaitType(String type, Duration timeout, String source,
+      Function<List<ReceivedDelivery>, String> why) {
     List<ReceivedDelivery> got = awaitUntil(all -> all.stream().anyMatch(d -> d.type().equals(type)), timeout);
     return got.stream().filter(d -> d.type().equals(type)).findFirst()
         .orElseThrow(() -> new AssertionError("expected " + source + " to receive an event of type '" + type
-            + "' within " + timeout + " but it received " + got.size() + describe(got)));
+            + "' within " + timeout + " but it received " + got.size() + describe(got) + why.apply(got)));
   }
 
   private synchronized List<ReceivedDelivery> awaitUntil(Predicate<List<ReceivedDelivery>> done, Duration timeout) {

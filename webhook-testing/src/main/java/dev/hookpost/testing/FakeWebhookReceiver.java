@@ -1,9 +1,13 @@
 package dev.hookpost.testing;
 
 import dev.hookpost.AddressGuard;
+import dev.hookpost.DeliveryListener;
+import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Signer;
 import dev.hookpost.Subscription;
+import dev.hookpost.WebhookPublisher;
 import dev.hookpost.WebhookVerifier;
+import dev.hookpost.spi.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -35,11 +39,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * @Test
  * void shipsOrders() {
  *   receiver.respondWith(2, Answer.status(503));          // fail twice, then accept
- *   shop.publisherFor(receiver.subscription(), receiver.addressGuard()).placeOrder("A-1001");
- *   receiver.awaitDeliveries(3, Duration.ofSeconds(5));
+ *   try (WebhookPublisher publisher = receiver.publisher()
+ *       .retryPolicy(RetryPolicy.fixedSchedule(Duration.ofMillis(10))).build()) {
+ *     new Shop(publisher).placeOrder("A-1001");
+ *     receiver.awaitDeliveries(3, Duration.ofSeconds(5));
+ *   }
  *   WebhookAssertions.assertThat(receiver).receivedEvent("order.created").hasValidSignature();
  * }
  * }</pre>
+ *
+ * <p>When a wait times out, its {@link AssertionError} says why as far as the receiver can tell:
+ * whether any connection reached it, what the publisher reported to {@link #listener()} (a
+ * {@code Rejected} outcome and its reason, say), and the likely causes with their fixes.
  *
  * <p>As a JUnit 5 extension: on a {@code static} field one receiver serves the whole class and
  * is reset before each test; on an instance field each test gets a fresh one. Test methods may
@@ -54,6 +65,8 @@ public final class FakeWebhookReceiver extends ScriptedRecorder<FakeWebhookRecei
   private final String secret;
   private final String defaultPath;
   private final WebhookVerifier verifier;
+  private final ConnectionCounter connections = new ConnectionCounter();
+  private final PublisherReports reports = new PublisherReports();
   private MockWebServer server;
   private boolean sharedByClass;
 
@@ -82,6 +95,7 @@ public final class FakeWebhookReceiver extends ScriptedRecorder<FakeWebhookRecei
   public synchronized FakeWebhookReceiver start() {
     if (server == null) {
       MockWebServer s = new MockWebServer();
+      s.setServerSocketFactory(connections);
       s.setDispatcher(new Dispatcher() {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
@@ -136,6 +150,70 @@ public final class FakeWebhookReceiver extends ScriptedRecorder<FakeWebhookRecei
    */
   public AddressGuard addressGuard() {
     return AddressGuard.publicOnly().allowing("127.0.0.1");
+  }
+
+  /**
+   * A publisher builder aimed at this receiver: a transport that admits it ({@link #transport()}),
+   * its {@link #subscription()} and its {@link #listener()}. Further calls add or override
+   * anything else (another {@code transport}, more subscriptions, a retry policy); to subscribe
+   * differently, use {@link #publisher(Subscription)}. Starts the receiver.
+   *
+   * <pre>{@code
+   * try (WebhookPublisher publisher = receiver.publisher().build()) {
+   *   publisher.send(Event.of("order.created", Map.of("orderId", "A-1001")));
+   *   receiver.awaitDeliveries(1, Duration.ofSeconds(5));
+   * }
+   * }</pre>
+   */
+  public WebhookPublisher.Builder publisher() {
+    return publisher(subscription());
+  }
+
+  /**
+   * Like {@link #publisher()} with {@code subscription} instead of the receiver's, e.g.
+   * {@code receiver.publisher(receiver.subscription().toBuilder().eventTypes("order.*").build())}.
+   */
+  public WebhookPublisher.Builder publisher(Subscription subscription) {
+    Objects.requireNonNull(subscription, "subscription");
+    return WebhookPublisher.builder().transport(transport()).subscription(subscription).listener(listener());
+  }
+
+  /**
+   * A new transport for a publisher you build yourself, admitting this receiver and public
+   * addresses (it checks {@link #addressGuard()}). It runs on the JDK's {@code java.net.http}
+   * client: no redirects followed, connect timeout 5 s, call timeout 15 s. For tests only.
+   */
+  public Transport transport() {
+    return new ReceiverTransport(addressGuard());
+  }
+
+  /**
+   * The listener that tells this receiver what a publisher did: its attempts and outcomes, which
+   * a failed wait then quotes (a {@code Rejected} outcome and its reason, say). {@link #publisher()}
+   * adds it; add it yourself with {@code .listener(receiver.listener())}. Always the same object;
+   * {@link #reset()} forgets what it heard. Thread-safe.
+   */
+  public DeliveryListener listener() {
+    return reports.handOut();
+  }
+
+  /** The outcomes {@link #listener()} heard of since the last {@link #reset()}, in order. */
+  public List<DeliveryOutcome> outcomes() {
+    return reports.snapshot().outcomes();
+  }
+
+  /** Forgets deliveries, scripted answers, reported outcomes and counted connections. */
+  @Override
+  public void reset() {
+    super.reset();
+    reports.clear();
+    connections.clear();
+  }
+
+  @Override
+  String explain(List<ReceivedDelivery> got) {
+    return got.isEmpty() ? Diagnosis.nothingArrived(url(), connections.accepted(), reports.snapshot())
+        : Diagnosis.reported(reports.snapshot());
   }
 
   /** Stops listening. A stopped receiver can be {@link #start() started} again on a new port. */

@@ -74,12 +74,17 @@ abstract class ScriptedRecorder<S extends ScriptedRecorder<S>> implements Record
 
   @Override
   public List<ReceivedDelivery> awaitDeliveries(int count, Duration timeout) {
-    return log.awaitCount(count, timeout, source);
+    return log.awaitCount(count, timeout, source, this::explain);
   }
 
   @Override
   public ReceivedDelivery awaitEvent(String type, Duration timeout) {
-    return log.awaitType(type, timeout, source);
+    return log.awaitType(type, timeout, source, this::explain);
+  }
+
+  /** More on why a wait that got only {@code got} failed, appended to its message; "" when there is nothing more. */
+  String explain(List<ReceivedDelivery> got) {
+    return "";
   }
 
   /** Forgets deliveries and scripted answers. */

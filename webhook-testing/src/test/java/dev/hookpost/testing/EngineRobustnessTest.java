@@ -243,6 +243,7 @@ class EngineRobustnessTest {
     @Override public List<StoredDelivery> lookup(java.util.Collection<String> ids) { return inner.lookup(ids); }
     @Override public int countFailing(String subscriptionId) { return inner.countFailing(subscriptionId); }
     @Override public List<dev.hookpost.spi.AttemptRecord> history(String id) { return inner.history(id); }
+    @Override public java.util.List<StoredDelivery> skipPending(String s, String r, java.time.Instant t) { return inner.skipPending(s, r, t); }
     @Override public int requeue(dev.hookpost.spi.DeliveryQuery q, java.time.Instant at) { return inner.requeue(q, at); }
     @Override public int purge(java.time.Instant t) { return inner.purge(t); }
     @Override public boolean durable() { return false; }

@@ -360,8 +360,9 @@ class FakeWebhookReceiverTest {
 
     ReceivedDelivery d = receiver.deliveries().get(0);
     assertThat(d.signatureValid()).isFalse();
-    assertThat(d.signatureProblem()).hasValue("NO_MATCHING_SIGNATURE: no v1 signature in webhook-signature matches"
-        + " the body under the configured secret(s)");
+    assertThat(d.signatureProblem()).hasValue("NO_MATCHING_SIGNATURE: no signature in webhook-signature matches"
+        + " the body under the 1 secret(s) (v1) and 0 public key(s) (v1a) held; 1 looked at, 0 skipped as"
+        + " malformed, of another version, or of a scheme with no key here");
   }
 
   @Test
@@ -428,8 +429,9 @@ class FakeWebhookReceiverTest {
     send(signedWith(Signer.generateSecret(), "/webhooks", "msg_1", Instant.now().getEpochSecond(), BODY));
 
     assertThat(receiver.deliveries().get(0)).hasToString("POST /webhooks type=order.created webhook-id=msg_1"
-        + " attempt=1 signature=INVALID (NO_MATCHING_SIGNATURE: no v1 signature in webhook-signature matches the"
-        + " body under the configured secret(s)) answered=503 body=" + BODY);
+        + " attempt=1 signature=INVALID (NO_MATCHING_SIGNATURE: no signature in webhook-signature matches the"
+        + " body under the 1 secret(s) (v1) and 0 public key(s) (v1a) held; 1 looked at, 0 skipped as malformed, of"
+        + " another version, or of a scheme with no key here) answered=503 body=" + BODY);
   }
 
   @Test
@@ -516,7 +518,8 @@ class FakeWebhookReceiverTest {
   void awaitDeliveriesFailsSayingNothingArrived() {
     assertThatThrownBy(() -> receiver.awaitDeliveries(1, Duration.ofMillis(50)))
         .isInstanceOf(AssertionError.class)
-        .hasMessage("expected the fake receiver to receive 1 deliveries within PT0.05S but it received 0.");
+        .hasMessageStartingWith("expected the fake receiver to receive 1 deliveries within PT0.05S but it received 0."
+            + "\nThe receiver at " + receiver.url() + " saw no connection at all");
   }
 
   @Test

@@ -26,8 +26,9 @@ class WebhookAssertionsTest {
   static final String RICH = "{\"type\":\"order.created\",\"data\":{\"orderId\":\"A-1001\",\"total\":42,"
       + "\"amount\":19.99,\"paid\":true,\"note\":null,\"tags\":[\"gift\",\"rush\"],\"customer\":{\"id\":7}}}";
   static final String INVOICE = "{\"type\":\"invoice.paid\",\"data\":{}}";
-  static final String NO_MATCH = "NO_MATCHING_SIGNATURE: no v1 signature in webhook-signature matches the body"
-      + " under the configured secret(s)";
+  static final String NO_MATCH = "NO_MATCHING_SIGNATURE: no signature in webhook-signature matches the body"
+      + " under the 1 secret(s) (v1) and 0 public key(s) (v1a) held; 1 looked at, 0 skipped as malformed, of another"
+      + " version, or of a scheme with no key here";
 
   final RecordingTransport transport = RecordingTransport.create();
 

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs one attempt of a claim that has its endpoint's slot: signs the request, hands it to the
- * {@link Transport}, and gives the answer or error to the {@link Recorder}. Knows nothing of
+ * Runs one attempt of a claim that has its endpoint's slot: signs the request (a subscription's
+ * own signer through {@link CustomSigning}), hands it to the {@link Transport}, and gives the
+ * answer or error to the {@link Recorder}. Knows nothing of
  * retries or the store. Thread-safe; holds no lock.
  */
 final class AttemptRunner {
@@ -29,21 +30,25 @@ final class AttemptRunner {
   private static final ThreadLocal<Boolean> IN_ATTEMPT = ThreadLocal.withInitial(() -> false);
 
   private final Transport transport;
+  private final Interceptors interceptors;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final EndpointQueues queues;
   private final Recorder recorder;
+  private final CustomSigning customSigning;
   private final Duration lease;
   private final Duration pollInterval;
   private final boolean rateLimited;
 
-  AttemptRunner(Transport transport, Clock clock, ScheduledExecutorService scheduler, EndpointQueues queues,
+  AttemptRunner(Transport transport, Interceptors interceptors, Clock clock, ScheduledExecutorService scheduler, EndpointQueues queues,
       Recorder recorder, EngineSettings settings) {
     this.transport = transport;
+    this.interceptors = interceptors;
     this.clock = clock;
     this.scheduler = scheduler;
     this.queues = queues;
     this.recorder = recorder;
+    this.customSigning = new CustomSigning(scheduler);
     this.lease = settings.lease();
     this.pollInterval = settings.pollInterval();
     this.rateLimited = settings.rateLimitPerEndpoint() > 0;
@@ -122,16 +127,32 @@ final class AttemptRunner {
       c.firstAttemptAt = start;
     }
     int number = ++c.attempts;
+    Subscription s = c.subscription;
+    long timestamp = start.getEpochSecond();
     CompletableFuture<TransportResponse> response;
-    try {
-      response = transport.send(request(c, start));
-      if (response == null) {
-        response = CompletableFuture.failedFuture(new IllegalStateException(transport + " returned no future"));
+    if (CustomSigning.isCustom(s)) { // it may be slow: signed on a thread of its own, then sent from there
+      response = customSigning.sign(s, c.stored.eventId(), timestamp, c.stored.payload())
+          .thenCompose(signature -> c.phase() == Claim.Phase.RUNNING ? send(c, number, request(c, timestamp, signature))
+              : CompletableFuture.failedFuture(new IllegalStateException("abandoned while its signer ran")));
+    } else {
+      try {
+        response = send(c, number, request(c, timestamp, s.signer().sign(c.stored.eventId(), timestamp, c.stored.payload())));
+      } catch (RuntimeException e) {
+        response = CompletableFuture.failedFuture(e);
       }
-    } catch (RuntimeException e) {
-      response = CompletableFuture.failedFuture(e);
     }
     response.whenComplete((r, e) -> afterAttempt(c, number, start, r, e));
+  }
+
+  /** Sends through the interceptors to the transport; whatever fails here is the attempt's failure. */
+  private CompletableFuture<TransportResponse> send(Claim c, int number, TransportRequest request) {
+    try {
+      CompletableFuture<TransportResponse> response = interceptors.send(c.stored, c.subscription, number, request);
+      return response != null ? response
+          : CompletableFuture.failedFuture(new IllegalStateException(transport + " or an interceptor returned no future"));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private void afterAttempt(Claim c, int number, Instant start, TransportResponse r, Throwable e) {
@@ -152,17 +173,16 @@ final class AttemptRunner {
     }
   }
 
-  private static TransportRequest request(Claim c, Instant start) {
+  private static TransportRequest request(Claim c, long timestamp, String signature) {
     Subscription s = c.subscription;
     String id = c.stored.eventId();
-    long timestamp = start.getEpochSecond();
     Map<String, String> headers = new LinkedHashMap<>(8 + s.headers().size());
     headers.putAll(s.headers());
     headers.put(WebhookHeaders.CONTENT_TYPE, WebhookHeaders.JSON);
     headers.put(WebhookHeaders.USER_AGENT, WebhookHeaders.USER_AGENT_VALUE);
     headers.put(WebhookHeaders.ID, id);
     headers.put(WebhookHeaders.TIMESTAMP, Long.toString(timestamp));
-    headers.put(WebhookHeaders.SIGNATURE, s.signer().sign(id, timestamp, c.stored.payload()));
+    headers.put(WebhookHeaders.SIGNATURE, signature);
     return new TransportRequest(s.endpoint(), headers, c.stored.payload());
   }
 

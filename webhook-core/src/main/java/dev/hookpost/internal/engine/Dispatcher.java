@@ -44,6 +44,7 @@ final class Dispatcher {
   private final Held held;
   private final EndpointQueues queues;
   private final Handles handles;
+  private final Unregistered unregistered;
   private AttemptRunner runner;
   private Recorder recorder;
 
@@ -51,6 +52,8 @@ final class Dispatcher {
   private long claims; // guarded by claimLock: numbers the lease tokens
   private final AtomicInteger requests = new AtomicInteger();
   private volatile Instant lastSweep = Instant.MIN;
+  private Instant endpointsCountedAt; // guarded by claimLock
+  private int endpoints;              // guarded by claimLock: distinct endpoints of enabled subscriptions
   private ScheduledFuture<?> timer; // guarded by this
   private Instant timerAt;          // guarded by this
 
@@ -68,6 +71,7 @@ final class Dispatcher {
     this.held = held;
     this.queues = queues;
     this.handles = handles;
+    this.unregistered = new Unregistered(store);
   }
 
   /** Wires the parts made after this one (they call back into {@link #wake}). */
@@ -101,8 +105,13 @@ final class Dispatcher {
       try {
         once();
       } catch (Throwable e) {
-        Reporter.safely(() -> Reporter.log.error("claiming deliveries from {} failed; trying again in {}", store,
-            settings.pollInterval(), e));
+        if (e.getCause() instanceof java.sql.SQLTimeoutException) { // the store logged it at WARN, with its purpose
+          Reporter.safely(() -> Reporter.log.debug("claiming from {} timed out; trying again in {}", store,
+              settings.pollInterval()));
+        } else {
+          Reporter.safely(() -> Reporter.log.error("claiming deliveries from {} failed; trying again in {}", store,
+              settings.pollInterval(), e));
+        }
         schedule(clock.instant().plus(settings.pollInterval()));
       }
       if (requests.compareAndSet(seen, 0)) {
@@ -159,7 +168,7 @@ final class Dispatcher {
    */
   List<Claim> claim(Instant now, int limit, int[] asked) {
     synchronized (claimLock) {
-      int room = held.room();
+      int room = store.durable() ? held.room(claimCap(now)) : held.room();
       asked[0] = Math.min(limit, room);
       if (asked[0] == 0) {
         return List.of();
@@ -179,18 +188,47 @@ final class Dispatcher {
         try {
           s = registry.find(sd.subscriptionId()).orElse(null);
         } catch (RuntimeException e) {
-          lookupFailed(sd, lease, now, e);
+          Reporter.safely(() -> Reporter.log.error("looking up subscription {} in {} failed; {} waits for the next"
+              + " poll", sd.subscriptionId(), registry, sd.deliveryId(), e));
+          waitFor(sd, lease, now.plus(settings.pollInterval()));
           continue;
         }
-        String skip = s == null || !s.enabled() ? "subscription was " + (s == null ? "removed" : "disabled")
-            + " after " + sd.attempts() + " attempt(s)" : null;
-        Claim c = new Claim(sd, s == null ? placeholder(sd.subscriptionId()) : s,
-            s == null ? defaultPolicy : s.retryPolicy().orElse(defaultPolicy), skip, lease, leaseUntil);
+        if (s == null) { // not registered (yet): it waits; only removing the subscription ends it
+          unregistered.waiting(sd.subscriptionId(), now);
+          waitFor(sd, lease, Unregistered.recheckAt(now, settings.pollInterval()));
+          continue;
+        }
+        String skip = !s.enabled() ? "subscription was disabled after " + sd.attempts() + " attempt(s)" : null;
+        Claim c = new Claim(sd, s, s.retryPolicy().orElse(defaultPolicy), skip, lease, leaseUntil);
         held.add(c);
         out.add(c);
       }
       return out;
     }
+  }
+
+  /**
+   * How many claims a durable store's publisher holds at most: about what its endpoints can start,
+   * their slots plus the few each endpoint's queue keeps waiting ({@link EndpointQueues#waitingPerEndpoint}),
+   * so a claim does not take rows only to hand them back. Pure.
+   */
+  static int claimCapacity(int maxInFlight, int perEndpoint, int endpoints) {
+    long perEndpointHeld = perEndpoint + EndpointQueues.waitingPerEndpoint(perEndpoint);
+    return (int) Math.min(maxInFlight, perEndpointHeld * Math.max(1, endpoints));
+  }
+
+  /** {@link #claimCapacity} for the endpoints registered now, counted at most once a poll interval. */
+  private int claimCap(Instant now) {
+    if (endpointsCountedAt == null || !now.isBefore(endpointsCountedAt.plus(settings.pollInterval()))) {
+      try {
+        endpoints = (int) registry.all().stream().filter(Subscription::enabled).map(Subscription::endpoint)
+            .distinct().count();
+      } catch (RuntimeException e) {
+        endpoints = Integer.MAX_VALUE / 2; // the registry failed: claim as before, it is logged per delivery
+      }
+      endpointsCountedAt = now;
+    }
+    return claimCapacity(settings.maxInFlight(), settings.maxConcurrencyPerEndpoint(), endpoints);
   }
 
   /** Hands new claims to their endpoints' queues, which call {@code start} for those with a free slot. */
@@ -206,12 +244,11 @@ final class Dispatcher {
     }
   }
 
-  private void lookupFailed(StoredDelivery sd, String lease, Instant now, RuntimeException e) {
-    Reporter.safely(() -> Reporter.log.error("looking up subscription {} in {} failed; {} waits for the next poll",
-        sd.subscriptionId(), registry, sd.deliveryId(), e));
+  /** Hands a claimed delivery back unattempted, due at {@code due}; it was never held in memory. */
+  private void waitFor(StoredDelivery sd, String lease, Instant due) {
     try {
-      store.retry(sd.deliveryId(), lease, null, sd.firstAttemptAt(), now.plus(settings.pollInterval()));
-      schedule(now.plus(settings.pollInterval()));
+      store.retry(sd.deliveryId(), lease, null, sd.firstAttemptAt(), due);
+      schedule(due);
     } catch (RuntimeException storeDown) {
       Reporter.safely(() -> Reporter.log.warn("could not hand {} back to {}; it is claimed again when its lease"
           + " ends", sd.deliveryId(), store, storeDown));
@@ -254,6 +291,11 @@ final class Dispatcher {
         timerAt = null;
       }
     }
+  }
+
+  /** {@code subscriptionId} was registered again or removed: a later wait of its deliveries is logged anew. */
+  void registryChanged(String subscriptionId) {
+    unregistered.forget(subscriptionId);
   }
 
   /** Stops the timer (shutdown). */

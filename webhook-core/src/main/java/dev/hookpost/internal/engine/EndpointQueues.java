@@ -36,10 +36,15 @@ final class EndpointQueues {
       LongSupplier ticker) {
     this.ticker = ticker;
     this.maxInFlight = maxInFlight;
-    this.maxWaiting = Math.max(16, 4 * maxInFlight);
+    this.maxWaiting = waitingPerEndpoint(maxInFlight);
     this.intervalNanos = requestsPerSecond > 0 ? (long) (1_000_000_000L / requestsPerSecond) : 0;
     this.shedAfterNanos = shedAfterNanos;
     this.maxBacklog = Math.max(maxWaiting, claimCapacity / 4);
+  }
+
+  /** How many deliveries wait behind one endpoint's {@code maxInFlight} slots before more go back to the store. */
+  static int waitingPerEndpoint(int maxInFlight) {
+    return Math.max(16, 4 * maxInFlight);
   }
 
   /** One endpoint's waiting deliveries and counters; guarded by itself. */

@@ -6,6 +6,8 @@ import dev.hookpost.Event;
 import dev.hookpost.EventCodec;
 import dev.hookpost.RetryPolicy;
 import dev.hookpost.SubscriptionRegistry;
+import dev.hookpost.WebhookPublisher;
+import dev.hookpost.spi.AttemptInterceptor;
 import dev.hookpost.spi.DeliveryQuery;
 import dev.hookpost.spi.DeliveryStore;
 import dev.hookpost.spi.Transport;
@@ -37,24 +39,27 @@ public final class Engine {
   private final Shutdown shutdown;
   private final Handles handles;
   private final Held held;
+  private final Reporter reporter;
+  private final Lifecycle lifecycle;
 
   /**
    * Builds and starts an engine; with a durable store it starts claiming what is already due.
    *
    * @param scheduler the scheduler to use, or null for two daemon threads the engine owns
+   * @param interceptors around every attempt, the first outermost
    */
   public Engine(Transport transport, SubscriptionRegistry registry, RetryPolicy defaultPolicy,
       List<DeliveryListener> listeners, EventCodec codec, Clock clock, ScheduledExecutorService scheduler,
-      EngineSettings settings, DeliveryStore store) {
+      EngineSettings settings, DeliveryStore store, List<AttemptInterceptor> interceptors) {
     this.store = store;
-    this.registry = registry;
     this.clock = clock;
     String owner = "hookpost-" + UUID.randomUUID();
     boolean ownsScheduler = scheduler == null;
     ScheduledExecutorService threads = ownsScheduler ? newScheduler() : scheduler;
-    Lifecycle lifecycle = new Lifecycle();
+    this.lifecycle = new Lifecycle();
     this.handles = new Handles();
-    Reporter reporter = new Reporter(listeners);
+    this.reporter = new Reporter(listeners);
+    Interceptors chain = new Interceptors(interceptors, transport);
     EndpointQueues queues = new EndpointQueues(settings.maxConcurrencyPerEndpoint(), settings.rateLimitPerEndpoint(),
         Dispatcher.BACKLOG_RETRY.toNanos(), settings.maxInFlight(), System::nanoTime);
     Dispatcher[] wake = new Dispatcher[1];
@@ -68,13 +73,19 @@ public final class Engine {
         settings.disableAfterFailingFor(), registry);
     Recorder recorder = new Recorder(store, clock, held, handles, reporter, backlog, health, registry,
         dispatcher::dueAt);
-    AttemptRunner runner = new AttemptRunner(transport, clock, threads, queues, recorder, settings);
+    AttemptRunner runner = new AttemptRunner(transport, chain, clock, threads, queues, recorder, settings);
     dispatcher.connect(runner, recorder);
+    this.registry = new ManagedRegistry(registry, store, clock, recorder, dispatcher);
     this.intake = new Intake(store, registry, codec, clock, settings, lifecycle, handles,
-        backlog, dispatcher, runner, recorder);
+        backlog, dispatcher, runner, recorder, chain);
     this.shutdown = new Shutdown(store, owner, clock, lifecycle, dispatcher, queues, held, handles, recorder,
         transport, threads, ownsScheduler, settings.lease());
     dispatcher.begin(); // deliveries left by an earlier run, or enqueued by other publishers
+  }
+
+  /** Tells the listeners that {@code publisher}, this engine's, was built. */
+  public void started(WebhookPublisher publisher) {
+    reporter.started(publisher);
   }
 
   /** Accepts {@code event}; {@code connection} is the caller's transaction, or null. See {@code WebhookPublisher.send}. */
@@ -94,9 +105,14 @@ public final class Engine {
     return store;
   }
 
-  /** The registry subscriptions are read from. */
+  /** The registry subscriptions are read from, as the application changes it (see {@link ManagedRegistry}). */
   public SubscriptionRegistry registry() {
     return registry;
+  }
+
+  /** Whether {@link #shutdown} has begun: sends are refused from then on. */
+  public boolean closed() {
+    return lifecycle.closed();
   }
 
   /** See {@code WebhookPublisher.shutdown}; never throws. */

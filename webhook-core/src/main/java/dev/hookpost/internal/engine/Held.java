@@ -27,10 +27,15 @@ final class Held {
 
   /** How many more claims fit; when none, marks this as starved so that the next removal wakes the claimer. */
   int room() {
-    int room = capacity - claims.size();
+    return room(capacity);
+  }
+
+  /** {@link #room()} under a lower cap (what can start soon); {@code cap} at most the capacity. */
+  int room(int cap) {
+    int room = cap - claims.size();
     if (room <= 0) {
       starved = true;
-      room = capacity - claims.size(); // one removed before the flag was set would not have seen it
+      room = cap - claims.size(); // one removed before the flag was set would not have seen it
     }
     return Math.max(0, room);
   }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,10 +46,11 @@ final class Intake {
   private final Dispatcher dispatcher;
   private final AttemptRunner runner;
   private final Recorder recorder;
+  private final Interceptors interceptors;
 
   Intake(DeliveryStore store, SubscriptionRegistry registry, EventCodec codec, Clock clock, EngineSettings settings,
       Lifecycle lifecycle, Handles handles, BacklogLimit backlog, Dispatcher dispatcher, AttemptRunner runner,
-      Recorder recorder) {
+      Recorder recorder, Interceptors interceptors) {
     this.store = store;
     this.registry = registry;
     this.codec = codec;
@@ -60,6 +62,7 @@ final class Intake {
     this.dispatcher = dispatcher;
     this.runner = runner;
     this.recorder = recorder;
+    this.interceptors = interceptors;
   }
 
   /** See {@code WebhookPublisher.send}; {@code connection} is null outside a transaction. */
@@ -100,7 +103,8 @@ final class Intake {
         indexes.add(i);
       }
     }
-    Stored stored = toStore.isEmpty() ? Stored.NOTHING : store(event, body, toStore, indexes, send, connection);
+    Stored stored = toStore.isEmpty() ? Stored.NOTHING
+        : store(event, body, interceptors.capture(event), toStore, indexes, send, connection);
     for (int k = 0; k < told.size(); k++) { // after storing: a send that throws told nobody anything
       recorder.tell(null, event.type(), told.get(k));
       send.set(toldIndexes.get(k), told.get(k));
@@ -119,7 +123,7 @@ final class Intake {
   }
 
   /** Stores the deliveries; claims the first few to start itself when claims are cheap. */
-  private Stored store(Event event, byte[] body, List<Subscription> subs, List<Integer> indexes,
+  private Stored store(Event event, byte[] body, Map<String, String> metadata, List<Subscription> subs, List<Integer> indexes,
       Handles.PendingSend send, Connection connection) {
     List<String> ids = new ArrayList<>(subs.size());
     for (Subscription s : subs) {
@@ -142,9 +146,9 @@ final class Intake {
         }
         try {
           added = connection != null
-              ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, ids,
-                  clock.instant(), event.orderingKey())
-              : store.enqueue(event.id(), event.type(), body, ids, clock.instant(), event.orderingKey());
+              ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, metadata,
+                  event.orderingKey(), ids, clock.instant())
+              : store.enqueue(event.id(), event.type(), body, metadata, event.orderingKey(), ids, clock.instant());
         } catch (DeliveryQueueFullException e) {
           forget(event, ids, send);
           if (System.nanoTime() - deadline >= 0) {

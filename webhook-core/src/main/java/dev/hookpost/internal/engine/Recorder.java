@@ -30,6 +30,7 @@ final class Recorder {
   private final SubscriptionRegistry registry;
   /** Tells the dispatcher when a delivery handed back falls due. */
   private final Consumer<Instant> due;
+  private final HandBacks handBacks = new HandBacks();
 
   Recorder(DeliveryStore store, Clock clock, Held held, Handles handles, Reporter reporter,
       BacklogLimit backlog, EndpointHealth health, SubscriptionRegistry registry, Consumer<Instant> due) {
@@ -138,6 +139,12 @@ final class Recorder {
       return;
     }
     Reporter.safely(() -> Reporter.log.debug("{} goes back to {}: {}", c.id(), store, why));
+    int often = handBacks.handedBack(clock.instant());
+    if (often > 0) {
+      Reporter.safely(() -> Reporter.log.warn("{} claimed deliveries went back to {} unattempted in the last {} (the"
+          + " latest because {}); each is claimed again, but the publisher claims more than its endpoints can"
+          + " start: lower maxInFlight or raise maxConcurrencyPerEndpoint", often, store, HandBacks.EVERY, why));
+    }
     release(c, null, due, why);
   }
 

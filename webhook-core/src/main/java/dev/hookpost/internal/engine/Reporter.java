@@ -25,6 +25,10 @@ final class Reporter {
     this.listeners = List.copyOf(listeners);
   }
 
+  void started(WebhookPublisher publisher) {
+    each(l -> l.onStart(publisher));
+  }
+
   void attempted(StoredDelivery d, Subscription s, Attempt attempt) {
     each(l -> l.onAttempt(d, s, attempt));
   }

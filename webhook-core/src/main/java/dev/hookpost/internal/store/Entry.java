@@ -6,6 +6,7 @@ import dev.hookpost.spi.StoredDelivery;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 
 /** One delivery in {@link InMemoryDeliveryStore}: its mutable state, guarded by the store's lock. */
 final class Entry {
@@ -15,6 +16,8 @@ final class Entry {
   final String orderingKey;
   /** The envelope bytes; dropped (null) once the delivery ended and is only remembered. */
   byte[] payload;
+  /** What the publisher's interceptors kept with the event; usually the shared empty map. */
+  final Map<String, String> metadata;
   final Instant createdAt;
   final long seq;
   DeliveryState state = DeliveryState.PENDING;
@@ -29,11 +32,13 @@ final class Entry {
   /** Attempts from the second on, with the first; null while there was at most one (most deliveries). */
   ArrayDeque<AttemptRecord> history;
 
-  Entry(DeliveryKey key, String eventType, byte[] payload, Instant at, long seq, String orderingKey) {
+  Entry(DeliveryKey key, String eventType, byte[] payload, Map<String, String> metadata, String orderingKey,
+      Instant at, long seq) {
     this.key = key;
     this.eventType = eventType;
     this.orderingKey = orderingKey;
     this.payload = payload;
+    this.metadata = metadata;
     this.createdAt = at;
     this.nextAttemptAt = at;
     this.updatedAt = at;
@@ -60,6 +65,6 @@ final class Entry {
   StoredDelivery view() {
     return new StoredDelivery(id(), key.eventId(), eventType, payload != null ? payload : new byte[0],
         key.subscriptionId(), state, attempts, createdAt,
-        firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt, orderingKey);
+        firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt, metadata, orderingKey);
   }
 }

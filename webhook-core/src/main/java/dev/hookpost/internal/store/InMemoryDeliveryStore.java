@@ -31,7 +31,7 @@ import java.util.TreeSet;
  * ordering key are due only while first of their subscription's and key's chain ({@link KeyChains}).
  */
 public final class InMemoryDeliveryStore implements DeliveryStore {
-  /** Dead letters kept for inspection and requeue; older ones are dropped first. */
+  /** Dead letters and skipped deliveries kept for inspection and requeue; older ones are dropped first. */
   static final int MAX_DEAD_LETTERS = 10_000;
   /** Ended deliveries remembered (without payload) after they are let go, for {@link #lookup}. */
   static final int MAX_RECENTLY_ENDED = 10_000;
@@ -108,12 +108,13 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   @Override
   public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt) {
-    return enqueue(eventId, eventType, payload, subscriptionIds, dueAt, null);
+    return enqueue(eventId, eventType, payload, Map.of(), null, subscriptionIds, dueAt);
   }
 
   @Override
   public synchronized List<String> enqueue(String eventId, String eventType, byte[] payload,
-      List<String> subscriptionIds, Instant dueAt, String orderingKey) {
+      Map<String, String> metadata, String orderingKey, List<String> subscriptionIds, Instant dueAt) {
+    Map<String, String> kept = Map.copyOf(metadata);
     int fresh = 0;
     for (String sub : subscriptionIds) {
       fresh += byId.containsKey(new DeliveryKey(eventId, sub)) ? 0 : 1;
@@ -129,7 +130,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         continue;
       }
       recentlyEnded.remove(key);
-      Entry e = new Entry(key, eventType, payload, dueAt, seq++, orderingKey);
+      Entry e = new Entry(key, eventType, payload, kept, orderingKey, dueAt, seq++);
       byId.put(key, e);
       if (orderingKey != null) {
         chains.add(e); // last of its chain: first only when the chain was empty
@@ -238,15 +239,24 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
     Instant now = attempt != null ? attempt.startedAt().plus(attempt.duration()) : e.updatedAt;
     record(e, attempt, firstAttemptAt, now);
-    e.state = state;
     if (reason != null) {
       e.lastError = reason;
     }
+    endAs(e, state);
+    return true;
+  }
+
+  /**
+   * Ends {@code e}: lets the next of its key go, keeps {@code e} for requeue when it ended
+   * unsuccessfully, else only remembers it (without payload).
+   */
+  private void endAs(Entry e, DeliveryState state) {
+    e.state = state;
     Entry next = chains.remove(e);
     if (next != null && next.owner == null) {
       due.add(next); // the next of its key may go now
     }
-    if (state == DeliveryState.FAILED || state == DeliveryState.REJECTED) {
+    if (state.isRequeueable()) {
       deadLetters.put(e.key, e);
       if (deadLetters.size() > MAX_DEAD_LETTERS) {
         Iterator<Entry> oldest = deadLetters.values().iterator();
@@ -267,7 +277,29 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     if (roomWaiters > 0) {
       notifyAll();
     }
-    return true;
+  }
+
+  @Override
+  public synchronized List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now) {
+    List<Entry> waiting = new ArrayList<>(); // due, and those waiting behind an earlier one of their key
+    for (Entry e : byId.values()) {
+      if (e.state == DeliveryState.PENDING && e.owner == null && e.key.subscriptionId().equals(subscriptionId)) {
+        waiting.add(e);
+      }
+    }
+    List<StoredDelivery> out = new ArrayList<>(waiting.size());
+    for (Entry e : waiting) {
+      e.state.checkMove(DeliveryState.SKIPPED);
+      due.remove(e);
+      if (e.attempts > 0) {
+        countFailing(e, -1);
+      }
+      e.lastError = reason;
+      e.updatedAt = now;
+      endAs(e, DeliveryState.SKIPPED);
+      out.add(e.view());
+    }
+    return out;
   }
 
   private void countFailing(Entry e, int delta) {
@@ -345,6 +377,15 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       }
     }
     return out;
+  }
+
+  @Override
+  public synchronized int count(DeliveryQuery query) {
+    int n = 0;
+    for (Entry e : byId.values()) {
+      n += query.states().contains(e.state) && query.matches(e.view()) ? 1 : 0;
+    }
+    return n;
   }
 
   @Override

@@ -84,6 +84,12 @@ class ForwardingStore implements DeliveryStore {
   }
 
   @Override
+  public List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now) {
+    beforeEach();
+    return inner.skipPending(subscriptionId, reason, now);
+  }
+
+  @Override
   public int requeue(DeliveryQuery query, Instant dueAt) {
     beforeEach();
     return inner.requeue(query, dueAt);

@@ -1,0 +1,5 @@
+/**
+ * OpenTelemetry tracing for Hookpost, on the OpenTelemetry API only:
+ * {@link dev.hookpost.opentelemetry.HookpostTracing}.
+ */
+package dev.hookpost.opentelemetry;
