@@ -50,6 +50,8 @@ done
 # after the main one. Runnable alone, and against an older commit (benchmarks/before-after.sh).
 rm -f "$OUT/warm20k.md"
 WARM_OUT=$OUT/warm20k.txt BENCH_CP=$CP ROUNDS=$ROUNDS benchmarks/warm20k.sh || echo "== failed: benchmarks/warm20k.sh" | tee -a "$RESULTS"
+run dev.hookpost.benchmarks.FilterAndOrderingPairs filter 5
+run dev.hookpost.benchmarks.FilterAndOrderingPairs ordering 5
 run dev.hookpost.benchmarks.MemoryBench 100000
 run dev.hookpost.benchmarks.StoreBench 5000 500
 echo "== JMH"
@@ -61,8 +63,10 @@ $JAVA org.openjdk.jmh.Main 'EngineBench' -f 1 -wi 3 -w 2s -i 3 -r 1s -rf json -r
 # Pre-touched heap: a JVM that has run a while has touched its heap; a fresh one faults pages in
 # as it first allocates, inside the timed sends (p50 about 4 us higher here).
 $JAVA org.openjdk.jmh.Main 'SendHoldBench' 'HandOffBench' -jvmArgsAppend "-Durl=$URL -XX:+AlwaysPreTouch" -f 1 -wi 2 -w 1s -i 4 -r 1s -rf json -rff "$OUT/jmh-send.json" >/dev/null
+# The same with a multi-tenant registry: 10 subscriptions in all, against 100,000 over 10,000 tenants.
+$JAVA org.openjdk.jmh.Main 'SendHoldBench' -p subscriptions=10 -p tenants=1,10000 -jvmArgsAppend "-Durl=$URL -XX:+AlwaysPreTouch" -f 1 -wi 2 -w 1s -i 4 -r 1s -rf json -rff "$OUT/jmh-tenants.json" >/dev/null
 echo
-$JAVA dev.hookpost.benchmarks.Report "$RESULTS" "$OUT/jmh-engine.json" "$OUT/jmh-send.json" | tee "$OUT/table.md"
+$JAVA dev.hookpost.benchmarks.Report "$RESULTS" "$OUT/jmh-engine.json" "$OUT/jmh-send.json" "$OUT/jmh-tenants.json" | tee "$OUT/table.md"
 echo | tee -a "$OUT/table.md"
 cat "$OUT/warm20k.md" 2>/dev/null | tee -a "$OUT/table.md" || true
 echo "== run.sh took $SECONDS s, the build included" | tee -a "$OUT/table.md"

@@ -29,11 +29,16 @@ final class Ids {
     return new String(out);
   }
 
-  /** {@code sub_} + 16 hex digits of the SHA-256 of the endpoint URL: a subscription's default id, the same everywhere. */
-  static String fromEndpoint(java.net.URI endpoint) {
+  /**
+   * A subscription's default id, the same everywhere: {@code sub_} + 16 hex digits of the SHA-256
+   * of the endpoint URL, preceded by the tenant and a line feed when there is one (neither holds
+   * a line feed, so no two pairs give the same text). Tenant-less ids are those of the URL alone.
+   */
+  static String fromEndpoint(String tenant, java.net.URI endpoint) {
+    String identity = tenant == null ? endpoint.toString() : tenant + "\n" + endpoint;
     try {
       byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(endpoint.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return "sub_" + java.util.HexFormat.of().formatHex(hash, 0, 8);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);

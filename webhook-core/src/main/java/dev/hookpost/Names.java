@@ -30,6 +30,32 @@ final class Names {
     return value;
   }
 
+  /**
+   * Returns {@code value} when it is null (absent) or a non-blank key of at most 255 characters
+   * without control characters (tenants, ordering keys: the application's own ids); otherwise
+   * throws an {@link IllegalArgumentException} naming {@code field}.
+   */
+  static String requireKey(String field, String value, String example) {
+    if (value == null) {
+      return null;
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank; pass null for none, or an id such as '"
+          + example + "'");
+    }
+    if (value.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException(field + " is " + value.length() + " characters long; at most "
+          + MAX_LENGTH + " are allowed");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new IllegalArgumentException(field + " '" + printable(value) + "' holds a control character;"
+            + " use printable text such as '" + example + "'");
+      }
+    }
+    return value;
+  }
+
   /** Whether every character is one of {@code [A-Za-z0-9_.-]} (a loop: a regex was a visible cost per send). */
   private static boolean allowed(String value) {
     for (int i = 0; i < value.length(); i++) {

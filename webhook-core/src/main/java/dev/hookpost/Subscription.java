@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *     .build();
  * }</pre>
  *
- * <p>Defaults: the id is derived from the endpoint URL ({@link Builder#id}), so it is the same
+ * <p>Defaults: the id is derived from the endpoint URL and tenant ({@link Builder#id}), so it is the same
  * in every process and after every restart, and deliveries stored for it find it again; all event types, no extra headers,
  * enabled, the publisher's retry policy. Immutable and thread-safe; {@link #toBuilder()}
  * copies it for changes.
@@ -42,6 +42,9 @@ public final class Subscription {
   private final Map<String, String> headers;
   private final boolean enabled;
   private final RetryPolicy retryPolicy;
+  private final String tenant;
+  private final boolean allTenants;
+  private final ContentFilter contentFilter;
 
   private Subscription(Builder b, String id, Signer signer, URI endpoint, EventTypeFilter filter) {
     this.id = id;
@@ -52,6 +55,9 @@ public final class Subscription {
     this.headers = Map.copyOf(b.headers);
     this.enabled = b.enabled;
     this.retryPolicy = b.retryPolicy;
+    this.tenant = b.tenant;
+    this.allTenants = b.allTenants;
+    this.contentFilter = b.contentFilter;
   }
 
   /** Starts a new subscription. {@link Builder#endpoint} and {@link Builder#secret} (or a {@link Builder#signer}) are required. */
@@ -70,6 +76,9 @@ public final class Subscription {
     b.headers.putAll(headers);
     b.enabled = enabled;
     b.retryPolicy = retryPolicy;
+    b.tenant = tenant;
+    b.allTenants = allTenants;
+    b.contentFilter = contentFilter;
     return b;
   }
 
@@ -101,6 +110,29 @@ public final class Subscription {
   /** This subscription's own retry policy, if it overrides the publisher's. */
   public Optional<RetryPolicy> retryPolicy() {
     return Optional.ofNullable(retryPolicy);
+  }
+
+  /** The tenant this subscription belongs to; empty when none (see {@link #allTenants()}). */
+  public Optional<String> tenant() {
+    return Optional.ofNullable(tenant);
+  }
+
+  /** Whether it hears the events of every tenant, and those without one (the application's own integrations). */
+  public boolean allTenants() {
+    return allTenants;
+  }
+
+  /**
+   * Whether it hears events of {@code eventTenant} (null: events without a tenant): those of its
+   * own tenant, or all when it {@link #allTenants() listens to every tenant}.
+   */
+  public boolean acceptsTenant(String eventTenant) {
+    return allTenants || Objects.equals(tenant, eventTenant);
+  }
+
+  /** The condition on an event's content this subscription hears, if any (besides type and tenant). */
+  public Optional<ContentFilter> filter() {
+    return Optional.ofNullable(contentFilter);
   }
 
   /** Whether this subscription hears events of {@code eventType} (regardless of enabled). */
@@ -166,6 +198,7 @@ public final class Subscription {
   @Override
   public String toString() {
     return "Subscription[id=" + id + ", endpoint=" + endpointForLogs() + ", eventTypes=" + filter.patterns()
+        + (tenant == null ? "" : ", tenant=" + tenant) + (allTenants ? ", allTenants" : "")
         + (enabled ? "" : ", disabled") + "]";
   }
 
@@ -173,7 +206,9 @@ public final class Subscription {
   public boolean equals(Object o) {
     return o instanceof Subscription s && id.equals(s.id) && endpoint.equals(s.endpoint)
         && keys.equals(s.keys) && (!keys.isEmpty() || signer.equals(s.signer)) && filter.patterns().equals(s.filter.patterns())
-        && headers.equals(s.headers) && enabled == s.enabled && Objects.equals(retryPolicy, s.retryPolicy);
+        && headers.equals(s.headers) && enabled == s.enabled && Objects.equals(retryPolicy, s.retryPolicy)
+        && Objects.equals(tenant, s.tenant) && allTenants == s.allTenants
+        && Objects.equals(contentFilter, s.contentFilter);
   }
 
   @Override
@@ -193,14 +228,20 @@ public final class Subscription {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean enabled = true;
     private RetryPolicy retryPolicy;
+    private String tenant;
+    private boolean allTenants;
+    private ContentFilter contentFilter;
+    private String filterJson;
 
     private Builder() {}
 
     /**
      * Sets the id: {@code [A-Za-z0-9_.-]}, at most 255 chars. Default: derived from the endpoint
-     * URL ({@code sub_} + 16 hex digits of its SHA-256), stable across processes and restarts.
-     * Give an id of your own when two subscriptions share an endpoint, or to keep the id when
-     * the endpoint moves: a durable store's pending deliveries name their subscription by id.
+     * URL and the {@link #tenant} ({@code sub_} + 16 hex digits of their SHA-256; without a
+     * tenant, of the URL alone), stable across processes and restarts. Give an id of your own
+     * when two subscriptions of one tenant share an endpoint, or to keep the id when the
+     * endpoint or tenant changes: a durable store's pending deliveries name their subscription
+     * by id.
      */
     public Builder id(String id) {
       this.id = id;
@@ -297,21 +338,73 @@ public final class Subscription {
     }
 
     /**
+     * Makes it belong to {@code tenant} (null: to none): it hears only that tenant's events
+     * ({@link Event#forTenant}). Default: none, so it hears only events without a tenant.
+     */
+    public Builder tenant(String tenant) {
+      this.tenant = tenant;
+      return this;
+    }
+
+    /**
+     * Makes it hear the events of every tenant and those without one, e.g. the application's
+     * own audit or analytics integration. Default: false. Not together with {@link #tenant}.
+     */
+    public Builder allTenants(boolean allTenants) {
+      this.allTenants = allTenants;
+      return this;
+    }
+
+    /**
+     * Delivers only events whose content {@code filter} matches (null: all). Default: none.
+     * Replaces a filter set before.
+     */
+    public Builder filter(ContentFilter filter) {
+      this.contentFilter = filter;
+      this.filterJson = null;
+      return this;
+    }
+
+    /**
+     * Sets the filter from its JSON form ({@link ContentFilter#parse}), e.g. as a registry stored
+     * it; read at {@link #build()}, which names what is wrong with it.
+     */
+    public Builder filter(String json) {
+      this.contentFilter = null;
+      this.filterJson = json;
+      return this;
+    }
+
+    /**
      * Checks every setting and builds the subscription.
      *
      * @throws IllegalArgumentException naming the field and what is allowed: an endpoint that
      *     is missing, not an absolute http(s) URL, has no host or a host that is neither an IP
      *     address nor a valid DNS name (saying what is wrong with it), or carries credentials; a
-     *     missing or malformed secret; an invalid event type pattern or id
+     *     missing or malformed secret; an invalid event type pattern or id; a blank or over-long
+     *     tenant, or a tenant together with {@code allTenants}; a malformed filter
      */
     public Subscription build() {
       URI uri = parseEndpoint(endpoint);
+      Names.requireKey("subscription tenant", tenant, "acme");
+      String stableId = id != null ? id : Ids.fromEndpoint(tenant, uri);
+      Names.require("subscription id", stableId, "shipping-service");
+      if (tenant != null && allTenants) {
+        throw new IllegalArgumentException("subscription " + stableId + " has tenant '" + tenant + "' and allTenants;"
+            + " choose one: tenant(...) for one tenant's events, allTenants(true) for everyone's");
+      }
+      if (filterJson != null) {
+        try {
+          contentFilter = ContentFilter.parse(filterJson);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("subscription " + stableId + ": " + e.getMessage(), e);
+        }
+        filterJson = null;
+      }
       if (signer != null && !keys.isEmpty()) {
         throw new IllegalArgumentException("set either secret(s) or signer(...), not both: a custom signer holds its"
             + " own keys");
       }
-      String stableId = id != null ? id : Ids.fromEndpoint(uri);
-      Names.require("subscription id", stableId, "shipping-service");
       Signer s = signer != null ? signer : StandardWebhooksSigner.of("secret", keys);
       return new Subscription(this, stableId, s, uri, EventTypeFilter.of(eventTypes));
     }

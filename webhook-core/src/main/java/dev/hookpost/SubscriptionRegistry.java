@@ -5,15 +5,49 @@ import java.util.Optional;
 
 /**
  * Where the publisher finds subscriptions. The default is {@link #inMemory()}; an application
- * that keeps subscriptions in its own database implements this interface over it.
+ * that keeps subscriptions in its own database implements this interface over it
+ * ({@code webhook-jdbc} has one in the deliveries' database).
+ *
+ * <p>Subscriptions may belong to a tenant ({@link Subscription.Builder#tenant}): an event of
+ * tenant X ({@link Event#forTenant}) reaches X's subscriptions and those that listen to
+ * {@link Subscription#allTenants() every tenant}; an event without a tenant reaches only
+ * subscriptions without one (and those listening to every tenant).
  *
  * <p>Implementations must be thread-safe: {@link #matching} is called on every send, the other
  * methods at any time from any thread.
  */
 public interface SubscriptionRegistry {
 
-  /** Every subscription that {@link Subscription#accepts accepts} {@code eventType}, enabled or not. */
-  List<Subscription> matching(String eventType);
+  /**
+   * Every subscription that hears events of {@code tenant} (null: events without a tenant; see
+   * {@link Subscription#acceptsTenant}) and {@link Subscription#accepts accepts} {@code eventType},
+   * enabled or not: the tenant's own, in the order added, then those listening to every tenant.
+   * Content filters are the publisher's to apply.
+   */
+  List<Subscription> matching(String tenant, String eventType);
+
+  /**
+   * Every subscription that belongs to {@code tenant}, in the order added; empty when none.
+   * Default: {@link #all()} filtered; registries with many tenants override it with an index.
+   */
+  default List<Subscription> ofTenant(String tenant) {
+    java.util.Objects.requireNonNull(tenant, "tenant");
+    return all().stream().filter(s -> s.tenant().filter(tenant::equals).isPresent()).toList();
+  }
+
+  /**
+   * Removes every subscription of {@code tenant} (e.g. a customer who left); returns how many.
+   * Through {@code publisher.subscriptions()}, their pending deliveries that no attempt holds end
+   * at once as skipped, as with {@link #remove}. Default: {@link #remove} of each of
+   * {@link #ofTenant}.
+   */
+  default int removeTenant(String tenant) {
+    int n = 0;
+    for (Subscription s : ofTenant(tenant)) {
+      n += remove(s.id()) ? 1 : 0;
+    }
+    return n;
+  }
 
   /** Every subscription, in the order added. */
   List<Subscription> all();
@@ -38,7 +72,33 @@ public interface SubscriptionRegistry {
    */
   boolean setEnabled(String id, boolean enabled);
 
-  /** A thread-safe in-memory registry: reads take no lock, changes copy the list. */
+  /**
+   * How many deliveries to a subscription failed in a row, and since when (the first attempt of
+   * the oldest of them): what {@code disableFailingEndpoints} decides on.
+   *
+   * @param failures failed deliveries in a row, at least 1
+   * @param since the first attempt of the oldest of them
+   */
+  record FailureRun(int failures, java.time.Instant since) {}
+
+  /**
+   * Adds a failed delivery (first attempted at {@code firstAttemptAt}) to subscription
+   * {@code id}'s run of failures and returns the run, for registries shared by several
+   * publishers so that they judge an endpoint's health together. Default: null, which makes
+   * each publisher count in its own memory.
+   */
+  default FailureRun recordFailure(String id, java.time.Instant firstAttemptAt) {
+    return null;
+  }
+
+  /** Ends subscription {@code id}'s run of failures: a delivery succeeded. Default: nothing. */
+  default void recordDelivered(String id) {}
+
+  /**
+   * A thread-safe in-memory registry, indexed by tenant: {@link #matching} takes no lock and
+   * looks only at the event's tenant's subscriptions and those of every tenant, so it stays fast
+   * with many tenants; a change copies one tenant's list.
+   */
   static SubscriptionRegistry inMemory() {
     return new InMemorySubscriptionRegistry();
   }

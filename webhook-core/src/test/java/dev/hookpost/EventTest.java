@@ -81,4 +81,26 @@ class EventTest {
 
     assertThat(e.type()).isEqualTo("Z.y-0_");
   }
+
+  @Test
+  void carriesATenantAndAnOrderingKeyThroughCopies() {
+    Event e = Event.of("order.updated", null).forTenant("acme").withOrderingKey("order-A-1").withId("evt_1");
+
+    assertThat(e.tenant()).isEqualTo("acme");
+    assertThat(e.orderingKey()).isEqualTo("order-A-1");
+    assertThat(Event.of("order.updated", null).tenant()).isNull();
+  }
+
+  @Test
+  void rejectsATenantWithAControlCharacter() {
+    assertThatThrownBy(() -> Event.of("order.created", null).forTenant("ac\nme"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("event tenant 'ac\\u000ame' holds a control character");
+  }
+
+  @Test
+  void rejectsABlankOrderingKey() {
+    assertThatThrownBy(() -> Event.of("order.created", null).withOrderingKey(""))
+        .hasMessageContaining("event ordering key must not be blank; pass null for none");
+  }
 }

@@ -217,4 +217,45 @@ class SubscriptionTest {
     assertThat(s.toBuilder().build()).isEqualTo(s);
     assertThat(s.withEnabled(false).enabled()).isFalse();
   }
+
+  @Test
+  void belongsToNoTenantByDefault() {
+    Subscription s = valid().build();
+
+    assertThat(s.tenant()).isEmpty();
+    assertThat(s.allTenants()).isFalse();
+    assertThat(s.acceptsTenant(null)).isTrue();
+    assertThat(s.acceptsTenant("acme")).isFalse();
+  }
+
+  @Test
+  void aTenantsSubscriptionHearsOnlyThatTenant() {
+    Subscription s = valid().tenant("acme").build();
+
+    assertThat(s.acceptsTenant("acme")).isTrue();
+    assertThat(s.acceptsTenant("globex")).isFalse();
+    assertThat(s.acceptsTenant(null)).isFalse();
+    assertThat(s.toBuilder().build()).isEqualTo(s);
+  }
+
+  @Test
+  void oneListeningToEveryTenantHearsAllAndThoseWithoutOne() {
+    Subscription s = valid().allTenants(true).build();
+
+    assertThat(s.acceptsTenant("acme")).isTrue();
+    assertThat(s.acceptsTenant(null)).isTrue();
+  }
+
+  @Test
+  void rejectsATenantTogetherWithAllTenants() {
+    assertThatThrownBy(() -> valid().id("audit").tenant("acme").allTenants(true).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("subscription audit has tenant 'acme' and allTenants; choose one");
+  }
+
+  @Test
+  void rejectsABlankTenant() {
+    assertThatThrownBy(() -> valid().tenant(" ").build())
+        .hasMessageContaining("subscription tenant must not be blank");
+  }
 }

@@ -41,13 +41,22 @@ public class EngineBench {
   WebhookPublisher publisher;
   Map<String, Object> data = Payloads.oneKib(1);
 
-  @Setup(Level.Trial)
-  public void setUp() {
+  /** A publisher without retries whose transport answers 204 at once, on the calling thread. */
+  static WebhookPublisher.Builder answeringAtOnce() {
     CompletableFuture<TransportResponse> answered = CompletableFuture.completedFuture(TransportResponse.of(204));
     Transport instant = request -> answered;
-    publisher = WebhookPublisher.builder().transport(instant).retryPolicy(RetryPolicy.none())
-        .subscription(Subscription.builder().id("s").endpoint("http://127.0.0.1:18080/hook")
-            .secret(HttpBench.SECRET).build())
+    return WebhookPublisher.builder().transport(instant).retryPolicy(RetryPolicy.none());
+  }
+
+  /** A subscription {@code id} at {@code http://127.0.0.1:18080/<path>} (never called: the transport answers). */
+  static Subscription.Builder subscription(String id, String path) {
+    return Subscription.builder().id(id).endpoint("http://127.0.0.1:18080/" + path).secret(HttpBench.SECRET);
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    publisher = answeringAtOnce()
+        .subscription(subscription("s", "hook").build())
         .build();
   }
 

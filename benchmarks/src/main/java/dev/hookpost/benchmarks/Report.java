@@ -83,6 +83,12 @@ public final class Report {
     }
     paired(rows, byRound, "healthy endpoint delivered/s, another hanging", "isolation/hanging", "throughput-8/hookpost",
         ">= 0.90", true, "baseline = the same endpoint alone (Hookpost's 8-in-flight figure, in alternating windows);");
+    paired(rows, byRound, "one event to 1,000 subscriptions with content filters, vs none (ms)",
+        "filter-fanout-1000-ms/filtered", "filter-fanout-1000-ms/unfiltered", "<= 1.2", false,
+        "FilterAndOrderingPairs; transport answering at once; every filter matches;");
+    paired(rows, byRound, "deliveries/s to one endpoint with 1,000 ordering keys, vs none",
+        "ordering-1000-keys-per-s/ordered", "ordering-1000-keys-per-s/unordered", ">= 0.9", true,
+        "FilterAndOrderingPairs; bursts of 10,000 events, transport answering at once;");
     double mem = median(values, "memory-bytes-per-pending-delivery/hookpost");
     rows.add(row("heap per pending delivery (bytes)", mem, Double.NaN, Double.NaN, "<= 512", mem <= 512,
         "100,000 pending of one 1 KiB event, endpoint down"));
@@ -128,14 +134,25 @@ public final class Report {
         }
       } else if (bench.contains("SendHoldBench")) {
         String subs = params.path("subscriptions").asText();
+        String tenants = params.path("tenants").asText("0");
+        if (!tenants.equals("0")) {
+          subs += " per tenant, " + tenants + " tenant(s)";
+        }
         double p50 = metric.path("scorePercentiles").path("50.0").asDouble();
         double p99 = metric.path("scorePercentiles").path("99.0").asDouble();
         rows.add(row("send holds the caller, " + subs + " subscription(s), p50 (us)", p50, Double.NaN, Double.NaN,
             "-", true, "JMH SampleTime; OkHttp transport, idle publisher"));
-        boolean one = subs.equals("1");
+        boolean one = subs.equals("1") && tenants.equals("0");
         rows.add(row("send holds the caller, " + subs + " subscription(s), p99 (us)", p99, Double.NaN, Double.NaN,
             one ? "<= 50" : "-", !one || p99 <= 50, "JMH SampleTime; OkHttp transport, idle publisher"));
       }
+    }
+    Double filtered = scores.get("filter/true");
+    Double unfiltered = scores.get("filter/false");
+    if (filtered != null && unfiltered != null) {
+      rows.add(row("one event to 1,000 subscriptions with content filters, vs none (us per event)", filtered,
+          unfiltered, filtered / unfiltered, "<= 1.2", filtered / unfiltered <= 1.2,
+          "JMH; transport answering at once; every filter matches, so both make 1,000 deliveries"));
     }
     Double engine = scores.get("engine/hookpost");
     Double handWritten = scores.get("engine/handWritten");

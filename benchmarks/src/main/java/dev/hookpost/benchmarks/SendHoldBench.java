@@ -33,6 +33,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * pays for waking one. The trial starts with 40,000 untimed deliveries for the JIT. {@code run.sh}
  * runs it with {@code -XX:+AlwaysPreTouch}, as a JVM that has run a while has touched its heap:
  * in a fresh one, the sends' first allocations fault pages in.
+ *
+ * <p>With {@code tenants} above 0 the in-memory registry holds {@code subscriptions} per tenant
+ * for that many tenants, and each send is for the next tenant in turn: {@code -p subscriptions=10
+ * -p tenants=1,10000} compares 10 subscriptions in all with 100,000 over 10,000 tenants.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -42,6 +46,11 @@ public class SendHoldBench {
 
   @Param({"1", "100"})
   int subscriptions;
+
+  /** 0: subscriptions without a tenant; otherwise this many tenants of {@code subscriptions} each. */
+  @Param({"0"})
+  int tenants;
+  int next;
 
   WebhookPublisher publisher;
   SendHandle previous;
@@ -54,13 +63,16 @@ public class SendHoldBench {
         .transport(OkHttpTransport.builder().addressGuard(AddressGuard.publicOnly().allowing("127.0.0.1")).build())
         .retryPolicy(RetryPolicy.none());
     String secret = Signer.generateSecret();
-    for (int i = 0; i < subscriptions; i++) {
-      b.subscription(Subscription.builder().id("s" + i).endpoint(url + "s/" + i).secret(secret).build());
+    for (int t = 0; t < Math.max(1, tenants); t++) {
+      for (int i = 0; i < subscriptions; i++) {
+        b.subscription(Subscription.builder().id("s" + i + "-" + t).tenant(tenants == 0 ? null : "t" + t)
+            .endpoint(url + "s/" + i).secret(secret).build());
+      }
     }
     publisher = b.build();
     // The JIT needs tens of thousands of sends, far more than the timed iterations make at low load.
     for (int i = 0; i < WARMUP_SENDS / subscriptions; i++) {
-      publisher.send(Event.of("order.created", data)).outcomes().get(10, TimeUnit.SECONDS);
+      send().outcomes().get(10, TimeUnit.SECONDS);
     }
   }
 
@@ -80,7 +92,7 @@ public class SendHoldBench {
 
   @Benchmark
   public SendHandle send() {
-    previous = publisher.send(Event.of("order.created", data));
+    previous = publisher.send(Event.of("order.created", data).forTenant(tenants == 0 ? null : "t" + (next++ % tenants)));
     return previous;
   }
 }

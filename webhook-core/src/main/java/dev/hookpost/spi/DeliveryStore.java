@@ -41,16 +41,33 @@ public interface DeliveryStore {
   List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds, Instant dueAt);
 
   /**
-   * Like {@link #enqueue(String, String, byte[], List, Instant)}, and keeps {@code metadata}
-   * (what {@link AttemptInterceptor#capture} returned) with the event, to be handed back as
-   * every one of its deliveries' {@link StoredDelivery#metadata()}. The publisher calls this
-   * one. Default: the plain {@code enqueue}, which drops the metadata; the in-memory store and
-   * {@code JdbcDeliveryStore} keep it.
+   * Like {@link #enqueue(String, String, byte[], List, Instant)}, with what the publisher keeps
+   * beside the envelope. The publisher calls this one.
    *
-   * @throws DeliveryQueueFullException if the store bounds what it holds and is full
+   * <ul>
+   *   <li>{@code metadata}: what {@link AttemptInterceptor#capture} returned, kept with the event
+   *       and handed back as every one of its deliveries' {@link StoredDelivery#metadata()}
+   *       (empty: nothing kept).
+   *   <li>{@code orderingKey} (null: none): a store that keeps keys claims a delivery with a key
+   *       only when no delivery of the same subscription and key enqueued before it is still
+   *       {@link DeliveryState#PENDING} (waiting, leased or waiting for a retry), so that each
+   *       key's deliveries are attempted one at a time in enqueue order.
+   * </ul>
+   *
+   * <p>Default: refuses a key, else the plain {@code enqueue}, which drops the metadata. The
+   * in-memory store and {@code JdbcDeliveryStore} keep both.
+   *
+   * @throws UnsupportedOperationException if {@code orderingKey} is not null and this store does
+   *     not keep keys (nothing was stored)
+   * @throws DeliveryQueueFullException if the store bounds what it holds and is full (nothing
+   *     was stored)
    */
   default List<String> enqueue(String eventId, String eventType, byte[] payload, Map<String, String> metadata,
-      List<String> subscriptionIds, Instant dueAt) {
+      String orderingKey, List<String> subscriptionIds, Instant dueAt) {
+    if (orderingKey != null) {
+      throw new UnsupportedOperationException(this + " does not keep ordering keys, so event " + eventId
+          + " was not stored; use the in-memory store or JdbcDeliveryStore, or send it without a key");
+    }
     return enqueue(eventId, eventType, payload, subscriptionIds, dueAt);
   }
 

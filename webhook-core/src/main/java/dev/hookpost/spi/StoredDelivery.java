@@ -23,10 +23,13 @@ import java.util.Objects;
  * @param metadata what {@link AttemptInterceptor#capture} kept with the event when it was sent
  *     (e.g. the W3C {@code traceparent} of the sending trace); never sent as such; empty when
  *     nothing was kept
+ * @param orderingKey the event's ordering key, or null: a store claims a delivery with a key only
+ *     when no earlier-sent delivery of the same subscription and key is still pending
  */
 public record StoredDelivery(String deliveryId, String eventId, String eventType, byte[] payload,
     String subscriptionId, DeliveryState state, int attempts, Instant createdAt, Instant firstAttemptAt,
-    Instant nextAttemptAt, int lastStatus, String lastError, Instant updatedAt, Map<String, String> metadata) {
+    Instant nextAttemptAt, int lastStatus, String lastError, Instant updatedAt, Map<String, String> metadata,
+    String orderingKey) {
 
   /** @throws NullPointerException if a required component, or a metadata key or value, is null */
   public StoredDelivery {
@@ -42,7 +45,7 @@ public record StoredDelivery(String deliveryId, String eventId, String eventType
   }
 
   /**
-   * A delivery with no metadata.
+   * A delivery with no metadata and no ordering key.
    *
    * @throws NullPointerException if a required component is null
    */
@@ -50,7 +53,7 @@ public record StoredDelivery(String deliveryId, String eventId, String eventType
       DeliveryState state, int attempts, Instant createdAt, Instant firstAttemptAt, Instant nextAttemptAt,
       int lastStatus, String lastError, Instant updatedAt) {
     this(deliveryId, eventId, eventType, payload, subscriptionId, state, attempts, createdAt, firstAttemptAt,
-        nextAttemptAt, lastStatus, lastError, updatedAt, Map.of());
+        nextAttemptAt, lastStatus, lastError, updatedAt, Map.of(), null);
   }
 
   /** The id of the delivery of {@code eventId} to {@code subscriptionId}. */

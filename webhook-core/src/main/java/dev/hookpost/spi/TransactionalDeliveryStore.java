@@ -27,14 +27,21 @@ public interface TransactionalDeliveryStore extends DeliveryStore {
 
   /**
    * Like {@link #enqueue(Connection, String, String, byte[], List, Instant)}, and keeps
-   * {@code metadata} with the event as {@link DeliveryStore#enqueue(String, String, byte[], Map,
-   * List, Instant)} does. The publisher calls this one. Default: the plain {@code enqueue},
-   * which drops the metadata.
+   * {@code metadata} and {@code orderingKey} (null: none) with the event as {@link
+   * DeliveryStore#enqueue(String, String, byte[], Map, String, List, Instant)} does. The
+   * publisher calls this one. Default: refuses a key, else the plain {@code enqueue}, which drops
+   * the metadata.
    *
+   * @throws UnsupportedOperationException if {@code orderingKey} is not null and this store does
+   *     not keep keys (nothing was stored)
    * @throws WebhookException if the statements fail (the caller's transaction should roll back)
    */
   default List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
-      Map<String, String> metadata, List<String> subscriptionIds, Instant dueAt) {
+      Map<String, String> metadata, String orderingKey, List<String> subscriptionIds, Instant dueAt) {
+    if (orderingKey != null) {
+      throw new UnsupportedOperationException(this + " does not keep ordering keys, so event " + eventId
+          + " was not stored; send it without a key");
+    }
     return enqueue(connection, eventId, eventType, payload, subscriptionIds, dueAt);
   }
 }

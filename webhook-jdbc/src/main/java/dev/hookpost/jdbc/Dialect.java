@@ -20,11 +20,12 @@ enum Dialect {
     String insertDeliveryIfAbsent(String table) {
       String ts = " AS TIMESTAMP WITH TIME ZONE)";
       return "MERGE INTO " + table + " t USING (VALUES (CAST(? AS VARCHAR(511)), CAST(? AS VARCHAR(255)),"
-          + " CAST(? AS VARCHAR(255)), CAST(?" + ts + ", CAST(?" + ts + ", CAST(?" + ts + "))"
-          + " s(delivery_id, event_id, subscription_id, created_at, next_attempt_at, updated_at)"
+          + " CAST(? AS VARCHAR(255)), CAST(?" + ts + ", CAST(?" + ts + ", CAST(?" + ts + ", CAST(? AS VARCHAR(255))))"
+          + " s(delivery_id, event_id, subscription_id, created_at, next_attempt_at, updated_at, ordering_key)"
           + " ON t.delivery_id = s.delivery_id WHEN NOT MATCHED THEN INSERT (delivery_id, event_id, subscription_id,"
-          + " state, attempts, created_at, next_attempt_at, last_status, updated_at) VALUES (s.delivery_id,"
-          + " s.event_id, s.subscription_id, 'PENDING', 0, s.created_at, s.next_attempt_at, 0, s.updated_at)";
+          + " state, attempts, created_at, next_attempt_at, last_status, updated_at, ordering_key) VALUES (s.delivery_id,"
+          + " s.event_id, s.subscription_id, 'PENDING', 0, s.created_at, s.next_attempt_at, 0, s.updated_at,"
+          + " s.ordering_key)";
     }
   },
 
@@ -42,7 +43,7 @@ enum Dialect {
     @Override
     String insertDeliveryIfAbsent(String table) {
       return "INSERT INTO " + table + " (delivery_id, event_id, subscription_id, state, attempts, created_at,"
-          + " next_attempt_at, last_status, updated_at, seq) VALUES (?, ?, ?, 'PENDING', 0, ?, ?, 0, ?,"
+          + " next_attempt_at, last_status, updated_at, ordering_key, seq) VALUES (?, ?, ?, 'PENDING', 0, ?, ?, 0, ?, ?,"
           + " (SELECT COALESCE(MAX(rowid), 0) + 1 FROM " + table + ")) ON CONFLICT (delivery_id) DO NOTHING";
     }
   },
@@ -58,7 +59,7 @@ enum Dialect {
     @Override
     String insertDeliveryIfAbsent(String table) {
       return "INSERT INTO " + table + " (delivery_id, event_id, subscription_id, state, attempts, created_at,"
-          + " next_attempt_at, last_status, updated_at) VALUES (?, ?, ?, 'PENDING', 0, ?, ?, 0, ?)"
+          + " next_attempt_at, last_status, updated_at, ordering_key) VALUES (?, ?, ?, 'PENDING', 0, ?, ?, 0, ?, ?)"
           + " ON CONFLICT (delivery_id) DO NOTHING";
     }
   };
@@ -84,7 +85,7 @@ enum Dialect {
 
   /**
    * Inserts a pending delivery unless one with its id exists. Parameters: delivery_id, event_id,
-   * subscription_id, created_at, next_attempt_at, updated_at.
+   * subscription_id, created_at, next_attempt_at, updated_at, ordering_key.
    */
   abstract String insertDeliveryIfAbsent(String table);
 

@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -77,7 +76,6 @@ import javax.sql.DataSource;
  * pooled one in production) and holds it only for that call.
  */
 public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
-  private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,29}");
 
   private final DataSource dataSource;
   private final Dialect dialect;
@@ -136,11 +134,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
      * @throws IllegalArgumentException unless 1 to 30 letters, digits or '_', not starting with a digit
      */
     public Builder tablePrefix(String prefix) {
-      if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-        throw new IllegalArgumentException("tablePrefix must be 1 to 30 characters of [A-Za-z0-9_], not starting"
-            + " with a digit (e.g. \"hookpost_\"), was " + (prefix == null ? "null" : "\"" + prefix + "\""));
-      }
-      this.tablePrefix = prefix;
+      this.tablePrefix = Params.tablePrefix(prefix);
       return this;
     }
 
@@ -206,10 +200,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
               + " or later; the DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
         }
         String name = describe(dialect, schema);
-        List<String> session = dialect != Dialect.SQLITE ? List.of() : List.of(
-            "PRAGMA synchronous = " + (powerCutMayLoseLastCommits ? "NORMAL" : "FULL"),
-            "PRAGMA busy_timeout = " + statementTimeout.toMillis());
-        Transactions db = new Transactions(dataSource, dialect, (int) statementTimeout.toSeconds(), session, name);
+        Transactions db = new Transactions(dataSource, dialect, statementTimeout, powerCutMayLoseLastCommits, name);
         if (dialect == Dialect.SQLITE) {
           Durability.useWal(raw, name);
         }
@@ -235,25 +226,25 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt) {
-    return enqueue(eventId, eventType, payload, Map.of(), subscriptionIds, dueAt);
+    return enqueue(eventId, eventType, payload, Map.of(), null, subscriptionIds, dueAt);
   }
 
   /**
    * {@inheritDoc} Runs in its own transaction on a connection of its own; the metadata goes in
-   * the events table.
+   * the events table, the ordering key in the deliveries' {@code ordering_key}.
    *
    * @throws WebhookException if the database fails (nothing was stored)
    */
   @Override
   public List<String> enqueue(String eventId, String eventType, byte[] payload, Map<String, String> metadata,
-      List<String> subscriptionIds, Instant dueAt) {
+      String orderingKey, List<String> subscriptionIds, Instant dueAt) {
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
     String kept = Metadata.encode(Objects.requireNonNull(metadata, "metadata"));
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
-    return db.transaction("enqueue event " + eventId, c -> insert(c, eventId, eventType, payload, kept, subscriptionIds,
-        dueAt));
+    return db.transaction("enqueue event " + eventId,
+        c -> insert(c, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt));
   }
 
   /**
@@ -266,18 +257,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
       List<String> subscriptionIds, Instant dueAt) {
-    return enqueue(connection, eventId, eventType, payload, Map.of(), subscriptionIds, dueAt);
+    return enqueue(connection, eventId, eventType, payload, Map.of(), null, subscriptionIds, dueAt);
   }
 
   /**
    * {@inheritDoc} As {@link #enqueue(Connection, String, String, byte[], List, Instant)}; the
-   * metadata goes in the events table.
+   * metadata goes in the events table, the ordering key in the deliveries' {@code ordering_key}.
    *
    * @throws IllegalArgumentException if {@code connection} is in auto-commit mode
    */
   @Override
   public List<String> enqueue(Connection connection, String eventId, String eventType, byte[] payload,
-      Map<String, String> metadata, List<String> subscriptionIds, Instant dueAt) {
+      Map<String, String> metadata, String orderingKey, List<String> subscriptionIds, Instant dueAt) {
     Objects.requireNonNull(connection, "connection");
     checkEnqueue(eventId, eventType, payload, subscriptionIds, dueAt);
     String kept = Metadata.encode(Objects.requireNonNull(metadata, "metadata"));
@@ -291,7 +282,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         Durability.checkCaller(bounded, powerCutMayLoseLastCommits, this);
       }
       return subscriptionIds.isEmpty() ? List.of()
-          : insert(bounded, eventId, eventType, payload, kept, subscriptionIds, dueAt);
+          : insert(bounded, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt);
     } catch (SQLException e) {
       throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -311,7 +302,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /** Inserts what is missing; returns the subscription ids whose delivery was new. */
   private List<String> insert(Connection c, String eventId, String eventType, byte[] payload, String metadata,
-      List<String> subscriptionIds, Instant dueAt) throws SQLException {
+      String orderingKey, List<String> subscriptionIds, Instant dueAt) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(dialect.insertEventIfAbsent(schema.events))) {
       ps.setString(1, eventId);
       ps.setString(2, eventType);
@@ -329,6 +320,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         Params.setInstant(ps, 4, dueAt);
         Params.setInstant(ps, 5, dueAt);
         Params.setInstant(ps, 6, dueAt);
+        Params.setText(ps, 7, orderingKey);
         ps.addBatch();
       }
       int[] counts = ps.executeBatch();
@@ -378,8 +370,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   private boolean anyDue(Instant now) {
-    String sql = "SELECT 1 FROM " + schema.deliveries + " WHERE state = 'PENDING' AND next_attempt_at <= ?"
-        + " AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1";
+    String sql = "SELECT 1 FROM " + schema.deliveries + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ?"
+        + " AND (lease_until IS NULL OR lease_until <= ?)" + firstOfItsKey() + " LIMIT 1";
     return db.read("claim deliveries (look for due ones)", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         Params.setInstant(ps, 1, now);
@@ -395,8 +387,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private List<Row> claimSqlite(Connection c, Instant now, int limit, Instant until, String owner)
       throws SQLException {
     String sql = "UPDATE " + schema.deliveries + " SET lease_owner = ?, lease_until = ? WHERE delivery_id IN"
-        + " (SELECT delivery_id FROM " + schema.deliveries + " WHERE state = 'PENDING' AND next_attempt_at <= ?"
-        + " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, seq LIMIT ?) RETURNING "
+        + " (SELECT delivery_id FROM " + schema.deliveries + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ?"
+        + " AND (lease_until IS NULL OR lease_until <= ?)" + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ?)"
+        + " RETURNING "
         + Rows.COLUMNS;
     List<Row> rows = Rows.select(c, sql, ps -> {
       ps.setString(1, owner);
@@ -413,8 +406,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private List<Row> claimPostgres(Connection c, Instant now, int limit, Instant until, String owner)
       throws SQLException {
     String sql = "WITH due AS (SELECT delivery_id FROM " + schema.deliveries
-        + " WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-        + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+        + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
+        + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
         + " UPDATE " + schema.deliveries + " d SET lease_owner = ?, lease_until = ? FROM due"
         + " WHERE d.delivery_id = due.delivery_id RETURNING " + Rows.qualified("d");
     List<Row> rows = Rows.select(c, sql, ps -> {
@@ -434,8 +427,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   private List<Row> claimH2(Connection c, Instant now, int limit, Instant until, String owner) throws SQLException {
     String select = "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries
-        + " WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-        + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE";
+        + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
+        + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE";
     List<Row> due = Rows.select(c, select, ps -> {
       Params.setInstant(ps, 1, now);
       Params.setInstant(ps, 2, now);
@@ -467,6 +460,16 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /**
+   * The claim condition of ordering keys, on the deliveries row aliased {@code d0}: it has no key,
+   * or no delivery of the same subscription and key enqueued before it is still pending.
+   */
+  private String firstOfItsKey() {
+    return " AND (d0.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + schema.deliveries + " k"
+        + " WHERE k.subscription_id = d0.subscription_id AND k.ordering_key = d0.ordering_key"
+        + " AND k.state = 'PENDING' AND k.seq < d0.seq))";
+  }
+
+  /**
    * {@inheritDoc} A lease counts as live while it ends after this store's clock (the system clock
    * unless {@link Builder#clock} set another); deliveries under a live lease are left out.
    *
@@ -475,7 +478,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public Optional<Instant> nextDue() {
     String sql = "SELECT MIN(next_attempt_at) AS next_due FROM " + schema.deliveries
-        + " WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
+        + " d0 WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)" + firstOfItsKey();
     return db.read("find the next due delivery", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         Params.setInstant(ps, 1, clock.instant());

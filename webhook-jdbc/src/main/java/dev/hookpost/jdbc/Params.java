@@ -16,6 +16,21 @@ import java.time.temporal.ChronoUnit;
 final class Params {
   private Params() {}
 
+  private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,29}");
+
+  /**
+   * Returns a table name prefix when it is 1 to 30 letters, digits or '_', not starting with a digit.
+   *
+   * @throws IllegalArgumentException otherwise, naming {@code tablePrefix}
+   */
+  static String tablePrefix(String prefix) {
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException("tablePrefix must be 1 to 30 characters of [A-Za-z0-9_], not starting"
+          + " with a digit (e.g. \"hookpost_\"), was " + (prefix == null ? "null" : "\"" + prefix + "\""));
+    }
+    return prefix;
+  }
+
   /** Binds {@code value} (null allowed) as a timestamp with time zone, to the millisecond. */
   static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
     if (value == null) {

@@ -23,7 +23,7 @@ import java.util.Set;
 final class Rows {
   /** The deliveries columns every read of whole rows selects. */
   static final String COLUMNS = "delivery_id, event_id, subscription_id, state, attempts, created_at,"
-      + " first_attempt_at, next_attempt_at, last_status, last_error, updated_at, seq";
+      + " first_attempt_at, next_attempt_at, last_status, last_error, updated_at, seq, ordering_key";
   /** The most ids one {@code IN (...)} list holds. */
   static final int IN_LIST_CHUNK = 500;
 
@@ -32,7 +32,7 @@ final class Rows {
   /** A deliveries row, before its event's type and payload are joined in. */
   record Row(String deliveryId, String eventId, String subscriptionId, DeliveryState state, int attempts,
       Instant createdAt, Instant firstAttemptAt, Instant nextAttemptAt, int lastStatus, String lastError,
-      Instant updatedAt, long seq) {
+      Instant updatedAt, long seq, String orderingKey) {
     static final Comparator<Row> BY_DUE = Comparator.comparing(Row::nextAttemptAt).thenComparingLong(Row::seq);
 
     static Row of(ResultSet rs) throws SQLException {
@@ -40,7 +40,7 @@ final class Rows {
           DeliveryState.valueOf(rs.getString("state")), rs.getInt("attempts"), Params.getInstant(rs, "created_at"),
           Params.getInstant(rs, "first_attempt_at"), Params.getInstant(rs, "next_attempt_at"),
           rs.getInt("last_status"), rs.getString("last_error"), Params.getInstant(rs, "updated_at"),
-          rs.getLong("seq"));
+          rs.getLong("seq"), rs.getString("ordering_key"));
     }
   }
 
@@ -112,7 +112,7 @@ final class Rows {
       }
       out.add(new StoredDelivery(r.deliveryId(), r.eventId(), e.type(), e.payload(), r.subscriptionId(), r.state(),
           r.attempts(), r.createdAt(), r.firstAttemptAt(), r.nextAttemptAt(), r.lastStatus(), r.lastError(),
-          r.updatedAt(), e.metadata()));
+          r.updatedAt(), e.metadata(), r.orderingKey()));
     }
     return out;
   }

@@ -15,14 +15,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * The store's tables and their versioned, idempotent DDL. {@link #migrate} brings a database up
  * to {@link #LATEST}, recording each version applied in {@code <prefix>schema_version}.
  *
- * <p>Every statement is {@code IF NOT EXISTS}, so a migration cut short (H2 commits each DDL
- * statement) is finished by the next run. On PostgreSQL the whole migration is one transaction
+ * <p>Every statement is {@code IF NOT EXISTS} (but SQLite's {@code ADD COLUMN}, see
+ * {@link #ifNotExists}), so a migration cut short (H2 commits each DDL statement) is finished by
+ * the next run. On PostgreSQL the whole migration is one transaction
  * under a transaction-scoped advisory lock, so processes that start together migrate one after
  * the other; on H2 (one process) a lock in this JVM does the same.
  */
 final class Schema {
   /** The version this library writes and reads. */
-  static final int LATEST = 2;
+  static final int LATEST = 3;
   /** Longest error text kept in {@code last_error} and in the history, in characters. */
   static final int MAX_ERROR_LENGTH = 2000;
 
@@ -45,9 +46,13 @@ final class Schema {
   /** The statements of version {@code version}, in order. */
   List<String> ddl(int version, Dialect dialect) {
     if (version == 2) { // what AttemptInterceptor.capture kept with an event (e.g. its traceparent), form-encoded
-      // SQLite has no ADD COLUMN IF NOT EXISTS; its migrations are serialized in this JVM (Dialect.embedded)
-      return List.of("ALTER TABLE " + events + " ADD COLUMN " + (dialect == Dialect.SQLITE ? "" : "IF NOT EXISTS ")
-          + "metadata VARCHAR");
+      return List.of("ALTER TABLE " + events + " ADD COLUMN " + ifNotExists(dialect) + "metadata VARCHAR");
+    }
+    if (version == 3) { // ordering keys
+      return List.of("ALTER TABLE " + deliveries + " ADD COLUMN " + ifNotExists(dialect) + "ordering_key VARCHAR(255)",
+          // claims: is an earlier delivery of the same subscription and key still pending?
+          "CREATE INDEX IF NOT EXISTS " + prefix + "deliveries_key ON " + deliveries
+              + " (subscription_id, ordering_key, seq)");
     }
     if (version != 1) {
       throw new IllegalArgumentException("no schema version " + version);
@@ -94,9 +99,23 @@ final class Schema {
         "CREATE INDEX IF NOT EXISTS " + prefix + "attempts_started ON " + attempts + " (started_at)");
   }
 
+  /**
+   * {@code IF NOT EXISTS } for {@code ADD COLUMN}, where the database has it. SQLite has not; its
+   * migrations are serialized in this JVM ({@link Dialect#embedded}) and its DDL is
+   * transactional, so a migration cut short leaves no column behind to trip over.
+   */
+  private static String ifNotExists(Dialect dialect) {
+    return dialect == Dialect.SQLITE ? "" : "IF NOT EXISTS ";
+  }
+
   /** A short description of a version, kept in the version table for people reading it. */
   static String describe(int version) {
-    return version == 1 ? "events, deliveries, attempts" : version == 2 ? "events.metadata" : "version " + version;
+    return switch (version) {
+      case 1 -> "events, deliveries, attempts";
+      case 2 -> "events.metadata";
+      case 3 -> "ordering keys";
+      default -> "version " + version;
+    };
   }
 
   /**

@@ -25,12 +25,19 @@ final class Transactions {
   /** Names the store in error messages. */
   private final Object store;
 
-  Transactions(DataSource dataSource, Dialect dialect, int timeoutSeconds, java.util.List<String> sessionSetup,
+  /**
+   * Statements bounded by {@code timeout} (whole seconds); on SQLite every connection commits
+   * with {@code synchronous=FULL} ({@code NORMAL} when {@code powerCutMayLoseLastCommits}) and
+   * waits for the write lock up to the timeout.
+   */
+  Transactions(DataSource dataSource, Dialect dialect, java.time.Duration timeout, boolean powerCutMayLoseLastCommits,
       Object store) {
     this.dataSource = dataSource;
     this.dialect = dialect;
-    this.timeoutSeconds = timeoutSeconds;
-    this.sessionSetup = sessionSetup;
+    this.timeoutSeconds = (int) timeout.toSeconds();
+    this.sessionSetup = dialect != Dialect.SQLITE ? java.util.List.of() : java.util.List.of(
+        "PRAGMA synchronous = " + (powerCutMayLoseLastCommits ? "NORMAL" : "FULL"),
+        "PRAGMA busy_timeout = " + timeout.toMillis());
     this.store = store;
   }
 

@@ -21,13 +21,18 @@ import org.junit.jupiter.api.Test;
  * What every {@link DeliveryStore} must do, whatever keeps the deliveries. Each subclass runs
  * these against one store; times are whole milliseconds, as a database keeps them.
  */
-abstract class DeliveryStoreContract {
+abstract class DeliveryStoreContract implements OrderingKeyContract {
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   static final Duration LEASE = Duration.ofMinutes(1);
   static final String TYPE = "order.created";
 
   final MutableClock clock = new MutableClock(T0);
   DeliveryStore store;
+
+  @Override
+  public DeliveryStore store() {
+    return store;
+  }
 
   /** A store with no deliveries, whose own clock (if it has one) is {@code clock}. */
   abstract DeliveryStore newStore(MutableClock clock) throws Exception;
@@ -374,7 +379,7 @@ abstract class DeliveryStoreContract {
   void metadataKeptWithTheEventComesBackWithEveryDeliveryAndEveryRead() {
     Map<String, String> metadata = Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
         "tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", "note", "a=b&c d%é");
-    store.enqueue("evt_1", TYPE, bytes("{}"), metadata, List.of("shipping", "billing"), T0);
+    store.enqueue("evt_1", TYPE, bytes("{}"), metadata, null, List.of("shipping", "billing"), T0);
 
     assertThat(store.claim(T0, 10, LEASE, "a")).hasSize(2).allSatisfy(d -> assertThat(d.metadata()).isEqualTo(metadata));
     assertThat(only(store.lookup(List.of("evt_1/billing"))).metadata()).isEqualTo(metadata);

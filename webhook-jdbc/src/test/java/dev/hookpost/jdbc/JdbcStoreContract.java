@@ -138,15 +138,36 @@ abstract class JdbcStoreContract extends DeliveryStoreContract {
   @Test
   void tablesAtVersionOneAreUpgradedAndKeepTheirEvents() throws SQLException {
     enqueue("evt_old", T0);
+    execute("DROP INDEX " + prefix() + "deliveries_key");
+    execute("ALTER TABLE " + prefix() + "deliveries DROP COLUMN ordering_key");
     execute("ALTER TABLE " + prefix() + "events DROP COLUMN metadata");
     execute("DELETE FROM " + prefix() + "schema_version WHERE version > 1");
 
     JdbcDeliveryStore upgraded = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
-    upgraded.enqueue("evt_new", TYPE, bytes("{}"), Map.of("traceparent", "00-x"), List.of("shipping"), T0);
+    upgraded.enqueue("evt_new", TYPE, bytes("{}"), Map.of("traceparent", "00-x"), "order-1", List.of("shipping"), T0);
 
-    assertThat(upgraded.claim(T0, 10, LEASE, "a")).extracting(StoredDelivery::deliveryId, StoredDelivery::metadata)
-        .containsExactlyInAnyOrder(tuple("evt_old/shipping", Map.of()), tuple("evt_new/shipping",
-            Map.of("traceparent", "00-x")));
+    assertThat(upgraded.claim(T0, 10, LEASE, "a"))
+        .extracting(StoredDelivery::deliveryId, StoredDelivery::metadata, StoredDelivery::orderingKey)
+        .containsExactlyInAnyOrder(tuple("evt_old/shipping", Map.of(), null), tuple("evt_new/shipping",
+            Map.of("traceparent", "00-x"), "order-1"));
+  }
+
+  @Test
+  void tablesAtVersionTwoGetOrderingKeysAndKeepTheirDeliveries() throws SQLException {
+    store.enqueue("evt_1", TYPE, bytes("{}"), Map.of("traceparent", "00-x"), null, List.of("shipping"), T0);
+    execute("DROP INDEX " + prefix() + "deliveries_key");
+    execute("ALTER TABLE " + prefix() + "deliveries DROP COLUMN ordering_key");
+    execute("DELETE FROM " + prefix() + "schema_version WHERE version > 2");
+
+    JdbcDeliveryStore upgraded = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix()).clock(clock).build();
+    upgraded.enqueue("evt_2", TYPE, bytes("{}"), Map.of(), "order-1", List.of("shipping"), T0);
+    upgraded.enqueue("evt_3", TYPE, bytes("{}"), Map.of(), "order-1", List.of("shipping"), T0);
+
+    assertThat(upgraded.claim(T0, 10, LEASE, "a")).as("evt_3 waits behind evt_2, of the same key")
+        .extracting(StoredDelivery::deliveryId, StoredDelivery::metadata)
+        .containsExactlyInAnyOrder(tuple("evt_1/shipping", Map.of("traceparent", "00-x")),
+            tuple("evt_2/shipping", Map.of()));
+    assertThat(count(prefix() + "schema_version")).isEqualTo(Schema.LATEST);
   }
 
   @Test

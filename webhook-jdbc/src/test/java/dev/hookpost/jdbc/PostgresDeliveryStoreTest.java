@@ -156,6 +156,28 @@ class PostgresDeliveryStoreTest extends JdbcStoreContract {
   }
 
   @Test
+  void twoInstancesAndARestartKeepEachKeysSendOrderAgainstAFlakyReceiver() throws Exception {
+    try (OrderedDeliveries deliveries = new OrderedDeliveries()) {
+      deliveries.twoInstancesAndARestart(() -> CrashChild.dataSource(postgres.jdbcUrl(), "postgres", ""));
+
+      deliveries.assertDeliveredInSendOrder();
+    }
+  }
+
+  @Test
+  void theSubscriptionRegistryStoresEverySettingAndReadsItBackEqual() {
+    JdbcSubscriptionRegistryTest.roundTripsEverySetting(
+        JdbcSubscriptionRegistry.builder(dataSource()).tablePrefix(prefix).cacheFor(java.time.Duration.ZERO).build());
+  }
+
+  @Test
+  void twoSubscriptionRegistriesAddToOneRunOfFailures() {
+    java.util.function.Supplier<JdbcSubscriptionRegistry> registry = () -> JdbcSubscriptionRegistry
+        .builder(dataSource()).tablePrefix(prefix).cacheFor(java.time.Duration.ZERO).build();
+    JdbcSubscriptionRegistryTest.addToOneRunOfFailures(registry.get(), registry.get());
+  }
+
+  @Test
   void aStatementWaitingForALockedRowGivesUpAtTheStatementTimeoutNamingWhatItWasFor() throws SQLException {
     JdbcDeliveryStore bounded = JdbcDeliveryStore.builder(dataSource()).tablePrefix(prefix).clock(clock)
         .statementTimeout(java.time.Duration.ofSeconds(1)).build();

@@ -73,6 +73,25 @@ class SqliteDeliveryStoreTest extends JdbcStoreContract {
   }
 
   @Test
+  void theSubscriptionRegistryStoresEverySettingAndReadsItBackEqual() {
+    JdbcSubscriptionRegistryTest.roundTripsEverySetting(
+        JdbcSubscriptionRegistry.builder(dataSource).cacheFor(java.time.Duration.ZERO).build());
+  }
+
+  @Test
+  void theSubscriptionRegistryMatchesByTenantThenEveryTenant() {
+    JdbcSubscriptionRegistryTest.matchesByTenantThenEveryTenant(
+        JdbcSubscriptionRegistry.builder(dataSource).cacheFor(java.time.Duration.ZERO).build());
+  }
+
+  @Test
+  void twoSubscriptionRegistriesAddToOneRunOfFailures() {
+    java.util.function.Supplier<JdbcSubscriptionRegistry> registry = () -> JdbcSubscriptionRegistry
+        .builder(dataSource).cacheFor(java.time.Duration.ZERO).build();
+    JdbcSubscriptionRegistryTest.addToOneRunOfFailures(registry.get(), registry.get());
+  }
+
+  @Test
   void nameSaysSqliteAndThePrefix() {
     assertThat(store).hasToString("JdbcDeliveryStore[SQLite, hookpost_*]");
   }

@@ -44,7 +44,7 @@ class EngineRobustnessTest {
   static class ForwardingRegistry implements SubscriptionRegistry {
     final SubscriptionRegistry inner = SubscriptionRegistry.inMemory();
 
-    @Override public List<Subscription> matching(String eventType) { return inner.matching(eventType); }
+    @Override public List<Subscription> matching(String tenant, String eventType) { return inner.matching(tenant, eventType); }
     @Override public List<Subscription> all() { return inner.all(); }
     @Override public Optional<Subscription> find(String id) { return inner.find(id); }
     @Override public void add(Subscription s) { inner.add(s); }

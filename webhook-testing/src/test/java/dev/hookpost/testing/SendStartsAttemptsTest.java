@@ -237,7 +237,7 @@ class SendStartsAttemptsTest {
     registry.add(Subscription.builder().id("s").endpoint("https://receiver.example/").secret(secret).build());
     AtomicInteger lookups = new AtomicInteger();
     SubscriptionRegistry failingOnce = new SubscriptionRegistry() {
-      @Override public List<Subscription> matching(String eventType) { return registry.matching(eventType); }
+      @Override public List<Subscription> matching(String tenant, String eventType) { return registry.matching(tenant, eventType); }
       @Override public List<Subscription> all() { return registry.all(); }
       @Override public void add(Subscription subscription) { registry.add(subscription); }
       @Override public boolean remove(String id) { return registry.remove(id); }

@@ -70,7 +70,7 @@ public final class Engine {
     BacklogLimit backlog = new BacklogLimit(store, settings.maxPendingPerSubscription(), settings.pollInterval(),
         System::nanoTime);
     EndpointHealth health = new EndpointHealth(settings.disableAfterFailedDeliveries(),
-        settings.disableAfterFailingFor());
+        settings.disableAfterFailingFor(), registry);
     Recorder recorder = new Recorder(store, clock, held, handles, reporter, backlog, health, registry,
         dispatcher::dueAt);
     AttemptRunner runner = new AttemptRunner(transport, chain, clock, threads, queues, recorder, settings);

@@ -83,7 +83,7 @@ final class Intake {
           + " bytes, over the limit of " + settings.maxPayloadBytes() + " bytes; send a smaller payload (e.g."
           + " an id the receiver can fetch details with) or raise maxPayloadBytes");
     }
-    List<Subscription> matching = registry.matching(event.type());
+    List<Subscription> matching = ContentMatch.keep(registry.matching(event.tenant(), event.type()), body, event.id());
     Handles.PendingSend send = new Handles.PendingSend(event.id(), matching.size());
     List<Subscription> toStore = new ArrayList<>(matching.size());
     List<Integer> indexes = new ArrayList<>(matching.size());
@@ -146,16 +146,17 @@ final class Intake {
         }
         try {
           added = connection != null
-              ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, metadata, ids,
-                  clock.instant())
-              : store.enqueue(event.id(), event.type(), body, metadata, ids, clock.instant());
+              ? ((TransactionalDeliveryStore) store).enqueue(connection, event.id(), event.type(), body, metadata,
+                  event.orderingKey(), ids, clock.instant())
+              : store.enqueue(event.id(), event.type(), body, metadata, event.orderingKey(), ids, clock.instant());
         } catch (DeliveryQueueFullException e) {
           forget(event, ids, send);
           if (System.nanoTime() - deadline >= 0) {
             throw full(e, event, block);
           }
           added = null;
-        } catch (WebhookException | IllegalArgumentException | IllegalStateException e) {
+        } catch (WebhookException | IllegalArgumentException | IllegalStateException
+            | UnsupportedOperationException e) {
           forget(event, ids, send);
           throw e;
         } catch (RuntimeException e) {

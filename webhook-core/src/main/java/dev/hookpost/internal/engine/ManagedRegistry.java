@@ -36,8 +36,13 @@ final class ManagedRegistry implements SubscriptionRegistry {
   }
 
   @Override
-  public List<Subscription> matching(String eventType) {
-    return registry.matching(eventType);
+  public List<Subscription> matching(String tenant, String eventType) {
+    return registry.matching(tenant, eventType);
+  }
+
+  @Override
+  public List<Subscription> ofTenant(String tenant) {
+    return registry.ofTenant(tenant);
   }
 
   @Override
@@ -69,17 +74,49 @@ final class ManagedRegistry implements SubscriptionRegistry {
   public boolean remove(String id) {
     Subscription gone = registry.find(id).orElseGet(() -> Dispatcher.placeholder(id));
     boolean removed = registry.remove(id);
+    skipPending(gone);
+    return removed;
+  }
+
+  /**
+   * Removes the tenant's subscriptions, then ends the pending deliveries of each as
+   * {@link #remove} does.
+   *
+   * @throws dev.hookpost.WebhookException if the store fails: the subscriptions are removed,
+   *     the deliveries of those not yet handled still wait; remove them by id to end those
+   */
+  @Override
+  public int removeTenant(String tenant) {
+    List<Subscription> gone = registry.ofTenant(tenant);
+    int n = registry.removeTenant(tenant);
+    for (Subscription s : gone) {
+      skipPending(s);
+    }
+    return n;
+  }
+
+  private void skipPending(Subscription gone) {
+    String id = gone.id();
     dispatcher.registryChanged(id);
     for (StoredDelivery d : store.skipPending(id, REMOVED, clock.instant())) {
       recorder.tell(new DeliveryKey(d.eventId(), id), d.eventType(),
           new DeliveryOutcome.Skipped(d.eventId(), gone, d.attempts(), REMOVED));
     }
-    return removed;
   }
 
   @Override
   public boolean setEnabled(String id, boolean enabled) {
     return registry.setEnabled(id, enabled);
+  }
+
+  @Override
+  public FailureRun recordFailure(String id, java.time.Instant firstAttemptAt) {
+    return registry.recordFailure(id, firstAttemptAt);
+  }
+
+  @Override
+  public void recordDelivered(String id) {
+    registry.recordDelivered(id);
   }
 
   @Override

@@ -115,6 +115,9 @@ final class Recorder {
     }
     c.move(Claim.Phase.RECORDING, Claim.Phase.DONE);
     held.remove(c);
+    if (recorded && c.stored.orderingKey() != null) {
+      due.accept(clock.instant()); // the next delivery of its key may be claimed now
+    }
     if (attempt != null) {
       reporter.attempted(c.stored, c.subscription, attempt);
     }

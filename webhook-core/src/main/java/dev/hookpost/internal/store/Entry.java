@@ -12,6 +12,8 @@ import java.util.Map;
 final class Entry {
   final DeliveryKey key;
   final String eventType;
+  /** The event's ordering key, or null. */
+  final String orderingKey;
   /** The envelope bytes; dropped (null) once the delivery ended and is only remembered. */
   byte[] payload;
   /** What the publisher's interceptors kept with the event; usually the shared empty map. */
@@ -30,9 +32,11 @@ final class Entry {
   /** Attempts from the second on, with the first; null while there was at most one (most deliveries). */
   ArrayDeque<AttemptRecord> history;
 
-  Entry(DeliveryKey key, String eventType, byte[] payload, Map<String, String> metadata, Instant at, long seq) {
+  Entry(DeliveryKey key, String eventType, byte[] payload, Map<String, String> metadata, String orderingKey,
+      Instant at, long seq) {
     this.key = key;
     this.eventType = eventType;
+    this.orderingKey = orderingKey;
     this.payload = payload;
     this.metadata = metadata;
     this.createdAt = at;
@@ -61,6 +65,6 @@ final class Entry {
   StoredDelivery view() {
     return new StoredDelivery(id(), key.eventId(), eventType, payload != null ? payload : new byte[0],
         key.subscriptionId(), state, attempts, createdAt,
-        firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt, metadata);
+        firstAttemptAt, nextAttemptAt, lastStatus, lastError, updatedAt, metadata, orderingKey);
   }
 }

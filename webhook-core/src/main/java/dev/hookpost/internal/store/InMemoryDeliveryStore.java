@@ -27,7 +27,8 @@ import java.util.TreeSet;
  * dead letters (failed, rejected) are kept, the newest {@link #MAX_DEAD_LETTERS}, so memory
  * stays bounded. Pending deliveries are bounded by {@code maxPending}: {@link #enqueue} throws
  * {@link DeliveryQueueFullException} past it. Thread-safe: one lock (this object's monitor),
- * held only for map and index updates, and waited on by {@link #awaitRoom}.
+ * held only for map and index updates, and waited on by {@link #awaitRoom}. Deliveries with an
+ * ordering key are due only while first of their subscription's and key's chain ({@link KeyChains}).
  */
 public final class InMemoryDeliveryStore implements DeliveryStore {
   /** Dead letters and skipped deliveries kept for inspection and requeue; older ones are dropped first. */
@@ -61,6 +62,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    */
   private boolean leasesOutOfOrder;
   private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
+  private final KeyChains chains = new KeyChains();
   /** Delivered and skipped entries, without their payload, newest last. */
   private final LinkedHashMap<DeliveryKey, Entry> recentlyEnded = new LinkedHashMap<>();
   /** Per subscription id: pending deliveries with at least one failed attempt. */
@@ -106,12 +108,12 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   @Override
   public List<String> enqueue(String eventId, String eventType, byte[] payload, List<String> subscriptionIds,
       Instant dueAt) {
-    return enqueue(eventId, eventType, payload, Map.of(), subscriptionIds, dueAt);
+    return enqueue(eventId, eventType, payload, Map.of(), null, subscriptionIds, dueAt);
   }
 
   @Override
   public synchronized List<String> enqueue(String eventId, String eventType, byte[] payload,
-      Map<String, String> metadata, List<String> subscriptionIds, Instant dueAt) {
+      Map<String, String> metadata, String orderingKey, List<String> subscriptionIds, Instant dueAt) {
     Map<String, String> kept = Map.copyOf(metadata);
     int fresh = 0;
     for (String sub : subscriptionIds) {
@@ -128,9 +130,14 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         continue;
       }
       recentlyEnded.remove(key);
-      Entry e = new Entry(key, eventType, payload, kept, dueAt, seq++);
+      Entry e = new Entry(key, eventType, payload, kept, orderingKey, dueAt, seq++);
       byId.put(key, e);
-      due.add(e);
+      if (orderingKey != null) {
+        chains.add(e); // last of its chain: first only when the chain was empty
+      }
+      if (chains.claimable(e)) {
+        due.add(e);
+      }
       added.add(sub);
     }
     return added;
@@ -159,7 +166,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         expired = new ArrayList<>();
       }
       expired.add(e);
-      due.add(e);
+      if (chains.claimable(e)) {
+        due.add(e);
+      }
     }
     if (inOrder) {
       leasesOutOfOrder = false; // the leases that ended early have all ended: stop at the first live one again
@@ -180,7 +189,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
     if (expired != null) {
       for (Entry e : expired) {
-        if (due.remove(e)) { // not taken: still leased, now behind leases that end later
+        if (due.remove(e) || !chains.claimable(e)) { // not taken: still leased, now behind leases that end later
           leased.put(e.id(), e);
           leasesOutOfOrder = true;
         }
@@ -208,7 +217,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       countFailing(e, 1);
     }
     e.nextAttemptAt = nextAttemptAt;
-    due.add(e);
+    if (chains.claimable(e)) {
+      due.add(e);
+    }
     return true;
   }
 
@@ -235,9 +246,16 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     return true;
   }
 
-  /** Keeps {@code e} for requeue when it ended unsuccessfully, else only remembers it (without payload). */
+  /**
+   * Ends {@code e}: lets the next of its key go, keeps {@code e} for requeue when it ended
+   * unsuccessfully, else only remembers it (without payload).
+   */
   private void endAs(Entry e, DeliveryState state) {
     e.state = state;
+    Entry next = chains.remove(e);
+    if (next != null && next.owner == null) {
+      due.add(next); // the next of its key may go now
+    }
     if (state.isRequeueable()) {
       deadLetters.put(e.key, e);
       if (deadLetters.size() > MAX_DEAD_LETTERS) {
@@ -263,19 +281,23 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   @Override
   public synchronized List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now) {
-    List<StoredDelivery> out = new ArrayList<>();
-    for (Entry e : new ArrayList<>(due)) {
-      if (e.key.subscriptionId().equals(subscriptionId)) {
-        e.state.checkMove(DeliveryState.SKIPPED);
-        due.remove(e);
-        if (e.attempts > 0) {
-          countFailing(e, -1);
-        }
-        e.lastError = reason;
-        e.updatedAt = now;
-        endAs(e, DeliveryState.SKIPPED);
-        out.add(e.view());
+    List<Entry> waiting = new ArrayList<>(); // due, and those waiting behind an earlier one of their key
+    for (Entry e : byId.values()) {
+      if (e.state == DeliveryState.PENDING && e.owner == null && e.key.subscriptionId().equals(subscriptionId)) {
+        waiting.add(e);
       }
+    }
+    List<StoredDelivery> out = new ArrayList<>(waiting.size());
+    for (Entry e : waiting) {
+      e.state.checkMove(DeliveryState.SKIPPED);
+      due.remove(e);
+      if (e.attempts > 0) {
+        countFailing(e, -1);
+      }
+      e.lastError = reason;
+      e.updatedAt = now;
+      endAs(e, DeliveryState.SKIPPED);
+      out.add(e.view());
     }
     return out;
   }
@@ -387,7 +409,15 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       e.firstAttemptAt = null;
       e.nextAttemptAt = dueAt;
       e.updatedAt = dueAt;
-      due.add(e);
+      if (e.orderingKey != null) {
+        Entry displaced = chains.add(e); // by enqueue order: it may go ahead of later ones still waiting
+        if (displaced != null) {
+          due.remove(displaced);
+        }
+      }
+      if (chains.claimable(e)) {
+        due.add(e);
+      }
       n++;
     }
     return n;

@@ -162,8 +162,8 @@ class ExactlyOnceTest extends EngineFixture {
     }
 
     @Override
-    public List<Subscription> matching(String eventType) {
-      return check(inner.matching(eventType));
+    public List<Subscription> matching(String tenant, String eventType) {
+      return check(inner.matching(tenant, eventType));
     }
 
     @Override

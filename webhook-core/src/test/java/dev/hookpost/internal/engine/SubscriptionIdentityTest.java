@@ -36,6 +36,57 @@ class SubscriptionIdentityTest extends EngineFixture {
   }
 
   @Test
+  void theDerivedIdTellsTenantsApartAndKeepsTheUrlsOwnIdWithoutATenant() {
+    Subscription none = readmeStyle("https://hooks.example/in");
+    Subscription acme = readmeStyle("https://hooks.example/in").toBuilder().id(null).tenant("acme").build();
+    Subscription globex = readmeStyle("https://hooks.example/in").toBuilder().id(null).tenant("globex").build();
+
+    assertThat(java.util.List.of(none.id(), acme.id(), globex.id())).doesNotHaveDuplicates();
+    assertThat(acme.id()).isEqualTo(readmeStyle("https://hooks.example/in").toBuilder().id(null).tenant("acme").build()
+        .id());
+    assertThat(none.id()).as("ids stored before tenants existed").isEqualTo("sub_" + java.util.HexFormat.of()
+        .formatHex(sha256("https://hooks.example/in"), 0, 8));
+  }
+
+  @Test
+  void twoTenantsRegisterTheSameUrlWithoutIdsOfTheirOwn() {
+    try (WebhookPublisher p = builder().build()) {
+      p.subscriptions().add(readmeStyle("https://hooks.example/in").toBuilder().id(null).tenant("acme").build());
+      p.subscriptions().add(readmeStyle("https://hooks.example/in").toBuilder().id(null).tenant("globex").build());
+
+      assertThat(p.subscriptions().all()).hasSize(2);
+    }
+  }
+
+  @Test
+  void removingATenantThroughThePublisherEndsItsWaitingDeliveriesAsSkipped() {
+    transport.byDefault(ScriptedTransport.status(503));
+    try (WebhookPublisher p = builder().store(store).build()) {
+      p.subscriptions().add(sub("acme-1").toBuilder().tenant("acme").build());
+      p.subscriptions().add(sub("globex-1").toBuilder().tenant("globex").build());
+      SendHandle acme = p.send(Event.of("order.created", Map.of()).forTenant("acme"));  // fails once, waits for a retry
+      SendHandle globex = p.send(Event.of("order.created", Map.of()).forTenant("globex"));
+
+      assertThat(p.subscriptions().removeTenant("acme")).isEqualTo(1);
+
+      assertThat(acme.outcomes().join()).singleElement().isInstanceOfSatisfying(DeliveryOutcome.Skipped.class,
+          s -> assertThat(s.reason()).isEqualTo("subscription was removed"));
+      assertThat(globex.outcomes()).isNotDone();
+      assertThat(p.deliveries().find(DeliveryQuery.inState(DeliveryState.PENDING)))
+          .extracting(StoredDelivery::subscriptionId).containsExactly("globex-1");
+    }
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void aDeliveryLeftForAnIdNoLongerRegisteredWaitsPendingInsteadOfEnding() {
     enqueueFor("sub_gone");
     try (WebhookPublisher p = builder().store(store).subscription(sub("shipping")).build()) {
