@@ -121,6 +121,35 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
     return true;
   }
 
+  /** {@inheritDoc} In one step: a send sees the old subscription or the new one. */
+  @Override
+  public synchronized void replace(Subscription subscription) {
+    Slot slot = byId.get(Objects.requireNonNull(subscription, "subscription").id());
+    if (slot == null) {
+      throw new IllegalArgumentException("there is no subscription '" + subscription.id() + "' to replace; add it");
+    }
+    String id = subscription.id();
+    byId.put(id, new Slot(subscription, slot.seq()));
+    inOrder.put(slot.seq(), subscription);
+    String before = group(slot.subscription());
+    String after = group(subscription);
+    List<Subscription> next = new ArrayList<>(byGroup.get(before));
+    if (before.equals(after)) {
+      next.replaceAll(s -> s.id().equals(id) ? subscription : s);
+      byGroup.put(before, List.copyOf(next));
+      return;
+    }
+    next.removeIf(s -> s.id().equals(id));
+    if (next.isEmpty()) {
+      byGroup.remove(before);
+    } else {
+      byGroup.put(before, List.copyOf(next));
+    }
+    List<Subscription> joined = new ArrayList<>(byGroup.getOrDefault(after, List.of()));
+    joined.add(subscription);
+    byGroup.put(after, List.copyOf(joined));
+  }
+
   @Override
   public synchronized int removeTenant(String tenant) {
     Objects.requireNonNull(tenant, "tenant");

@@ -66,6 +66,25 @@ public interface SubscriptionRegistry {
   boolean remove(String id);
 
   /**
+   * Puts {@code subscription} in the place of the one with the same id, e.g. after
+   * {@link Subscription#rotateSecret}, a new endpoint or other event types. Its pending
+   * deliveries carry on with the new one (through {@code WebhookPublisher.subscriptions()} they
+   * are not ended, as {@link #remove} ends them).
+   *
+   * <p>The default removes, then adds: a send in between does not see the subscription. The
+   * registries of this library override it to change it in one step; so should yours.
+   *
+   * @throws IllegalArgumentException if there is no subscription with that id
+   */
+  default void replace(Subscription subscription) {
+    java.util.Objects.requireNonNull(subscription, "subscription");
+    if (!remove(subscription.id())) {
+      throw new IllegalArgumentException("there is no subscription '" + subscription.id() + "' to replace; add it");
+    }
+    add(subscription);
+  }
+
+  /**
    * Enables or disables the subscription with {@code id}; returns whether that changed anything
    * (false when there is no such subscription or it already was so). New events to a disabled
    * subscription are skipped, and so are its pending retries when they fall due.

@@ -125,4 +125,33 @@ class SubscriptionRegistryTest {
     assertThat(custom.removeTenant("acme")).isEqualTo(1);
     assertThat(ids(custom.all())).containsExactly("globex-1");
   }
+
+  @Test
+  void replaceKeepsTheSubscriptionsPlaceAndIsSeenByTheNextLookup() {
+    registry.add(sub("acme-1", "acme"));
+    registry.add(sub("acme-2", "acme"));
+    Subscription disabled = sub("acme-1", "acme").withEnabled(false);
+
+    registry.replace(disabled);
+
+    assertThat(registry.matching("acme", "order.created")).containsExactly(disabled, registry.find("acme-2").get());
+    assertThat(ids(registry.all())).containsExactly("acme-1", "acme-2");
+  }
+
+  @Test
+  void replaceMovesASubscriptionToItsNewTenant() {
+    registry.add(sub("s", "acme"));
+
+    registry.replace(sub("s", "globex"));
+
+    assertThat(registry.matching("acme", "order.created")).isEmpty();
+    assertThat(ids(registry.matching("globex", "order.created"))).containsExactly("s");
+  }
+
+  @Test
+  void replaceOfAnUnknownIdIsRefusedNamingIt() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.replace(sub("nobody", null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("there is no subscription 'nobody' to replace");
+  }
 }

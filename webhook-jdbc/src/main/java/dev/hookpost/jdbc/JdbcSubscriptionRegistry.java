@@ -200,15 +200,7 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
    */
   @Override
   public void add(Subscription subscription) {
-    Objects.requireNonNull(subscription, "subscription");
-    if (subscription.retryPolicy().isPresent()) {
-      throw new IllegalArgumentException("subscription " + subscription.id() + " has a retry policy of its own,"
-          + " which JdbcSubscriptionRegistry cannot store; set the policy on the publisher instead");
-    }
-    if (subscription.signingKeys().isEmpty()) {
-      throw new IllegalArgumentException("subscription " + subscription.id() + " signs with a Signer of its own,"
-          + " which JdbcSubscriptionRegistry cannot store; give it secrets, or keep it in an in-memory registry");
-    }
+    checkStorable(subscription);
     if (!select("id = ?", subscription.id()).isEmpty()) {
       throw new IllegalArgumentException("a subscription with id '" + subscription.id() + "' exists already;"
           + " remove it first or give the new one another id with .id(\"...\") (an id left out is derived from"
@@ -219,6 +211,46 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
       return null;
     });
     forget(subscription);
+  }
+
+  /**
+   * {@inheritDoc} In one transaction, so every instance reads the old row or the new one; the
+   * endpoint's run of failures starts again.
+   *
+   * @throws IllegalArgumentException as {@link #add}, or if there is no subscription with its id
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public void replace(Subscription subscription) {
+    checkStorable(subscription);
+    Optional<Subscription> old = select("id = ?", subscription.id()).stream().findFirst();
+    boolean replaced = db.transaction("replace subscription " + subscription.id(), c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table.table + " WHERE id = ?")) {
+        ps.setString(1, subscription.id());
+        if (ps.executeUpdate() == 0) {
+          return false;
+        }
+      }
+      table.insert(c, subscription);
+      return true;
+    });
+    if (!replaced) {
+      throw new IllegalArgumentException("there is no subscription '" + subscription.id() + "' to replace; add it");
+    }
+    old.ifPresent(this::forget);
+    forget(subscription);
+  }
+
+  private static void checkStorable(Subscription subscription) {
+    Objects.requireNonNull(subscription, "subscription");
+    if (subscription.retryPolicy().isPresent()) {
+      throw new IllegalArgumentException("subscription " + subscription.id() + " has a retry policy of its own,"
+          + " which JdbcSubscriptionRegistry cannot store; set the policy on the publisher instead");
+    }
+    if (subscription.signingKeys().isEmpty()) {
+      throw new IllegalArgumentException("subscription " + subscription.id() + " signs with a Signer of its own,"
+          + " which JdbcSubscriptionRegistry cannot store; give it secrets, or keep it in an in-memory registry");
+    }
   }
 
   @Override

@@ -62,6 +62,26 @@ class JdbcSubscriptionRegistryTest {
   }
 
   @Test
+  void replaceStoresTheRotatedSubscriptionInPlaceOfTheOld() {
+    registry.add(sub("acme-orders", "acme").build());
+    Subscription rotated = sub("acme-orders", "acme").build()
+        .rotateSecret(Signer.generateSecret(), java.time.Instant.parse("2030-01-01T00:00:00Z"), Duration.ofHours(24));
+
+    registry.replace(rotated);
+
+    assertThat(registry.find("acme-orders")).contains(rotated);
+    assertThat(registry.matching("acme", "order.created")).containsExactly(rotated);
+  }
+
+  @Test
+  void replaceOfAnUnknownIdIsRefusedAndAddsNothing() {
+    assertThatThrownBy(() -> registry.replace(sub("nobody", null).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("there is no subscription 'nobody' to replace");
+    assertThat(registry.all()).isEmpty();
+  }
+
+  @Test
   void matchingFindsTheTenantsSubscriptionsOfTheTypeThenThoseOfEveryTenant() {
     matchesByTenantThenEveryTenant(registry);
   }

@@ -62,6 +62,13 @@ final class ManagedRegistry implements SubscriptionRegistry {
     dispatcher.registryChanged(subscription.id());
   }
 
+  /** Replaces it; its pending deliveries carry on with the new one (nothing ends). */
+  @Override
+  public void replace(Subscription subscription) {
+    registry.replace(subscription);
+    dispatcher.registryChanged(subscription.id());
+  }
+
   /**
    * Removes the subscription, then ends its pending deliveries that no attempt holds as
    * {@code Skipped}, reporting each; those in flight end as their attempt decides.

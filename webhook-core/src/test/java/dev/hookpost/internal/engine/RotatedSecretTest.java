@@ -35,4 +35,19 @@ class RotatedSecretTest extends EngineFixture {
     assertThat(during.header(WebhookHeaders.SIGNATURE)).isEqualTo(expected(SECRET, during) + " " + expected(NEW, during));
     assertThat(after.header(WebhookHeaders.SIGNATURE)).isEqualTo(expected(NEW, after));
   }
+
+  @Test
+  void replacingARotatedSubscriptionThroughThePublisherKeepsItsPendingRetryAndSignsItWithBothKeys() {
+    transport.then(ScriptedTransport.status(503));
+    try (WebhookPublisher p = builder().subscription(sub("shipping")).build()) {
+      p.send(Event.of("order.created", Map.of("n", 1)));
+
+      p.subscriptions().replace(sub("shipping").rotateSecret(NEW, time.now(), Duration.ofHours(1)));
+      time.advance(Duration.ofSeconds(5));
+    }
+
+    assertThat(heard).singleElement().isInstanceOf(dev.hookpost.DeliveryOutcome.Delivered.class);
+    TransportRequest retry = transport.requests().get(1);
+    assertThat(retry.header(WebhookHeaders.SIGNATURE)).isEqualTo(expected(SECRET, retry) + " " + expected(NEW, retry));
+  }
 }
