@@ -56,6 +56,9 @@ public final class ShopToShippingSpringBoot {
         for (SendHandle handle : sent) {
           for (DeliveryOutcome outcome : handle.outcomes().get(30, TimeUnit.SECONDS)) {
             System.out.printf("shop:     %s -> %s%n", handle.eventId(), describe(outcome));
+            if (!(outcome instanceof DeliveryOutcome.Delivered)) {
+              throw new IllegalStateException("the example expects every committed order delivered: " + outcome);
+            }
           }
         }
         System.out.printf("shop:     orders in the database: %s%n", orders.orderIds());
@@ -64,6 +67,9 @@ public final class ShopToShippingSpringBoot {
       ShippingController controller = shipping.getBean(ShippingController.class);
       System.out.printf("shipping: %d requests reached the controller, %d orders to ship: %s%n",
           controller.requests(), controller.orders().size(), controller.orders());
+      if (controller.orders().size() != 2) { // so that CI, which runs this example, fails when it goes wrong
+        throw new IllegalStateException("expected the 2 committed orders to ship, got " + controller.orders());
+      }
     }
   }
 
