@@ -53,6 +53,8 @@ final class Dispatcher {
   private final AtomicInteger requests = new AtomicInteger();
   private volatile Instant lastSweep = Instant.MIN;
   private Instant endpointsCountedAt; // guarded by claimLock
+  /** Set when the registry changed through the publisher: count the endpoints again at the next claim. */
+  private volatile boolean recountEndpoints;
   private int endpoints;              // guarded by claimLock: distinct endpoints of enabled subscriptions
   private ScheduledFuture<?> timer; // guarded by this
   private Instant timerAt;          // guarded by this
@@ -217,12 +219,21 @@ final class Dispatcher {
     return (int) Math.min(maxInFlight, perEndpointHeld * Math.max(1, endpoints));
   }
 
-  /** {@link #claimCapacity} for the endpoints registered now, counted at most once a poll interval. */
+  /**
+   * {@link #claimCapacity} for the endpoints registered now, counted again after a change through
+   * the publisher, else at most once every 20 poll intervals (10 s by default): reading every
+   * subscription can be a whole table's read, and a count a little stale only sizes claims. It
+   * stops counting once the cap is {@code maxInFlight}.
+   */
   private int claimCap(Instant now) {
-    if (endpointsCountedAt == null || !now.isBefore(endpointsCountedAt.plus(settings.pollInterval()))) {
+    if (recountEndpoints || endpointsCountedAt == null
+        || !now.isBefore(endpointsCountedAt.plus(settings.pollInterval().multipliedBy(20)))) {
+      recountEndpoints = false;
+      long enough = settings.maxInFlight() / Math.max(1, claimCapacity(Integer.MAX_VALUE,
+          settings.maxConcurrencyPerEndpoint(), 1)) + 1;
       try {
         endpoints = (int) registry.all().stream().filter(Subscription::enabled).map(Subscription::endpoint)
-            .distinct().count();
+            .distinct().limit(enough).count();
       } catch (RuntimeException e) {
         endpoints = Integer.MAX_VALUE / 2; // the registry failed: claim as before, it is logged per delivery
       }
@@ -296,6 +307,7 @@ final class Dispatcher {
   /** {@code subscriptionId} was registered again or removed: a later wait of its deliveries is logged anew. */
   void registryChanged(String subscriptionId) {
     unregistered.forget(subscriptionId);
+    recountEndpoints = true;
   }
 
   /** Stops the timer (shutdown). */
