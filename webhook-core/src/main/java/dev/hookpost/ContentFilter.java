@@ -39,7 +39,10 @@ import java.util.Locale;
  * subscription has a filter; each filter then reads that tree. Immutable and thread-safe.
  */
 public final class ContentFilter {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Strict: trailing content and a key given twice are errors, not silently dropped. */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private enum Op { EQ, IN, GT, GTE, LT, LTE, EXISTS, PREFIX, AND, OR, NOT }
@@ -166,6 +169,19 @@ public final class ContentFilter {
       throw new IllegalArgumentException("filter " + n + " has unknown op '" + name + "'; use one of "
           + Arrays.toString(Op.values()).toLowerCase(Locale.ROOT));
     }
+    java.util.Set<String> known = switch (op) {
+      case EQ, GT, GTE, LT, LTE, PREFIX -> java.util.Set.of("op", "path", "value");
+      case IN -> java.util.Set.of("op", "path", "values");
+      case EXISTS -> java.util.Set.of("op", "path");
+      case AND, OR -> java.util.Set.of("op", "filters");
+      case NOT -> java.util.Set.of("op", "filter");
+    };
+    n.fieldNames().forEachRemaining(key -> {
+      if (!known.contains(key)) {
+        throw new IllegalArgumentException("filter " + n + " has an unknown key \"" + key + "\"; op " + name
+            + " takes " + known);
+      }
+    });
     String path = n.hasNonNull("path") ? n.get("path").asText() : null;
     return switch (op) {
       case EQ, GT, GTE, LT, LTE, PREFIX -> {
@@ -174,7 +190,7 @@ public final class ContentFilter {
         }
         JsonNode v = n.get("value");
         yield op == Op.EQ ? new ContentFilter(op, path, List.of(scalar("eq", v)), List.of())
-            : op == Op.PREFIX ? prefix(path, v.isTextual() ? v.asText() : null) : compare(op, path, v);
+            : op == Op.PREFIX ? prefix(path, textPrefix(n, v)) : compare(op, path, v);
       }
       case IN -> {
         if (!n.path("values").isArray()) {
@@ -193,8 +209,21 @@ public final class ContentFilter {
         n.get("filters").forEach(f -> fs.add(fromJson(f)));
         yield group(op, fs.toArray(new ContentFilter[0]));
       }
-      case NOT -> not(fromJson(n.get("filter")));
+      case NOT -> {
+        if (!n.path("filter").isObject()) {
+          throw new IllegalArgumentException("filter " + n + " needs \"filter\": {...}, the filter it negates");
+        }
+        yield not(fromJson(n.get("filter")));
+      }
     };
+  }
+
+  private static String textPrefix(JsonNode filter, JsonNode value) {
+    if (!value.isTextual()) {
+      throw new IllegalArgumentException("filter " + filter + " needs a string \"value\" to compare prefixes with,"
+          + " not " + value);
+    }
+    return value.asText();
   }
 
   /** This filter's JSON form, which {@link #parse} reads back. */

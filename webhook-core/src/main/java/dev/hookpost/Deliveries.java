@@ -48,8 +48,9 @@ public final class Deliveries {
   }
 
   /**
-   * Makes the dead letters matching {@code query} pending again, due now, with a fresh attempt
-   * count (their history is kept), and wakes the publisher to deliver them.
+   * Makes the dead letters (and {@code Skipped} deliveries) matching {@code query} pending again,
+   * due now, with a fresh attempt count (their history is kept), and wakes the publisher to
+   * deliver them.
    *
    * @return how many were requeued
    */

@@ -37,7 +37,8 @@ final class InMemorySubscriptionRegistry implements SubscriptionRegistry {
   @Override
   public List<Subscription> matching(String tenant, String eventType) {
     List<Subscription> own = byGroup.getOrDefault(tenant == null ? NO_TENANT : tenant, List.of());
-    List<Subscription> every = byGroup.getOrDefault(EVERY_TENANT, List.of());
+    // an event without a tenant is the application's own: only subscriptions without one hear it
+    List<Subscription> every = tenant == null ? List.of() : byGroup.getOrDefault(EVERY_TENANT, List.of());
     List<Subscription> out = new ArrayList<>(own.size() + every.size());
     for (Subscription s : own) {
       if (s.accepts(eventType)) {

@@ -124,10 +124,11 @@ public final class Subscription {
 
   /**
    * Whether it hears events of {@code eventTenant} (null: events without a tenant): those of its
-   * own tenant, or all when it {@link #allTenants() listens to every tenant}.
+   * own tenant; when it {@link #allTenants() listens to every tenant}, those of any tenant. An
+   * event without a tenant reaches only subscriptions without one.
    */
   public boolean acceptsTenant(String eventTenant) {
-    return allTenants || Objects.equals(tenant, eventTenant);
+    return allTenants ? eventTenant != null : Objects.equals(tenant, eventTenant);
   }
 
   /** The condition on an event's content this subscription hears, if any (besides type and tenant). */

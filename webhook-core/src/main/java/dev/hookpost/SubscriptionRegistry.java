@@ -22,6 +22,7 @@ public interface SubscriptionRegistry {
    * Every subscription that hears events of {@code tenant} (null: events without a tenant; see
    * {@link Subscription#acceptsTenant}) and {@link Subscription#accepts accepts} {@code eventType},
    * enabled or not: the tenant's own, in the order added, then those listening to every tenant.
+   * For an event without a tenant, only the subscriptions without one.
    * Content filters are the publisher's to apply.
    */
   List<Subscription> matching(String tenant, String eventType);

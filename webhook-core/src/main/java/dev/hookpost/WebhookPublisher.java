@@ -97,8 +97,8 @@ public final class WebhookPublisher implements AutoCloseable {
   }
 
   /**
-   * Makes the dead letters matching {@code query} pending again, due now, e.g.
-   * {@code requeue(DeliveryQuery.deadLetters().forSubscription("shipping"))}.
+   * Makes the dead letters (and {@code Skipped} deliveries) matching {@code query} pending again,
+   * due now, e.g. {@code requeue(DeliveryQuery.deadLetters().forSubscription("shipping"))}.
    *
    * @return how many were requeued
    */

@@ -118,6 +118,20 @@ class ContentFilterTest {
   }
 
   @Test
+  void theJsonFormIsReadStrictlyNamingWhatIsWrong() {
+    assertThatThrownBy(() -> ContentFilter.parse("{\"op\":\"exists\",\"path\":\"/a\"} {\"op\":\"x\"}"))
+        .hasMessageContaining("filter is not valid JSON").hasMessageContaining("Trailing token");
+    assertThatThrownBy(() -> ContentFilter.parse("{\"op\":\"eq\",\"path\":\"/a\",\"value\":1,\"value\":2}"))
+        .hasMessageContaining("filter is not valid JSON").hasMessageContaining("Duplicate field 'value'");
+    assertThatThrownBy(() -> ContentFilter.parse("{\"op\":\"exists\",\"path\":\"/a\",\"vlaue\":1}"))
+        .hasMessageContaining("has an unknown key \"vlaue\"");
+    assertThatThrownBy(() -> ContentFilter.parse("{\"op\":\"not\"}"))
+        .hasMessageContaining("needs \"filter\": {...}, the filter it negates");
+    assertThatThrownBy(() -> ContentFilter.parse("{\"op\":\"prefix\",\"path\":\"/a\",\"value\":5}"))
+        .hasMessageContaining("needs a string \"value\" to compare prefixes with, not 5");
+  }
+
+  @Test
   void aMalformedFilterInItsJsonFormFailsAtBuildNamingTheSubscriptionAndTheProblem() {
     Subscription.Builder b = SubscriptionTest.valid().id("de-orders")
         .filter("{\"op\":\"eq\",\"path\":\"country\",\"value\":\"DE\"}");

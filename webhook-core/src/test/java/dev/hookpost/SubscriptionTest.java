@@ -239,11 +239,11 @@ class SubscriptionTest {
   }
 
   @Test
-  void oneListeningToEveryTenantHearsAllAndThoseWithoutOne() {
+  void oneListeningToEveryTenantHearsEveryTenantButNotEventsWithoutOne() {
     Subscription s = valid().allTenants(true).build();
 
     assertThat(s.acceptsTenant("acme")).isTrue();
-    assertThat(s.acceptsTenant(null)).isTrue();
+    assertThat(s.acceptsTenant(null)).isFalse();
   }
 
   @Test

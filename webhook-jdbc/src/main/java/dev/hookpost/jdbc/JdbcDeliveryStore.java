@@ -277,7 +277,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         throw new IllegalArgumentException("the connection is in auto-commit mode, so event " + eventId
             + " would not join a transaction; call connection.setAutoCommit(false) before the business change");
       }
-      Connection bounded = db.bounded(connection);
+      Connection bounded = db.callers(connection);
       if (dialect == Dialect.SQLITE) {
         Durability.checkCaller(bounded, powerCutMayLoseLastCommits, this);
       }

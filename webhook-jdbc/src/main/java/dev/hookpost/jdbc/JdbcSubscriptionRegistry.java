@@ -140,7 +140,8 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
   @Override
   public List<Subscription> matching(String tenant, String eventType) {
     List<Subscription> out = new ArrayList<>();
-    for (String group : new String[] {tenant == null ? NO_TENANT : tenant, EVERY_TENANT}) {
+    // an event without a tenant is the application's own: only subscriptions without one hear it
+    for (String group : tenant == null ? new String[] {NO_TENANT} : new String[] {tenant, EVERY_TENANT}) {
       for (Subscription s : group(group)) {
         if (s.accepts(eventType)) {
           out.add(s);

@@ -52,7 +52,17 @@ final class Transactions {
     }
   }
 
-  /** A connection of the pool, or the caller's, whose statements are bounded by the statement timeout. */
+  /**
+   * The caller's connection of a transactional send, as the store uses it: bounded like the
+   * store's own, except on H2, where a statement's query timeout is a setting of the whole
+   * session and would stay on the application's connection after the send (H2's lock timeout
+   * still bounds the waits there).
+   */
+  Connection callers(Connection c) {
+    return dialect == Dialect.H2 ? c : bounded(c);
+  }
+
+  /** A connection of the pool whose statements are bounded by the statement timeout. */
   Connection bounded(Connection c) {
     return Bounded.connection(dialect == Dialect.SQLITE ? SqliteTimes.connection(c) : c, timeoutSeconds);
   }

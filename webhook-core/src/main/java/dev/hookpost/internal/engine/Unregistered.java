@@ -49,14 +49,13 @@ final class Unregistered {
     }
     String count;
     try {
-      int n = store.find(DeliveryQuery.inState(DeliveryState.PENDING).forSubscription(subscriptionId)).size();
-      count = n >= DeliveryQuery.MAX_LIMIT ? n + "+" : String.valueOf(n);
+      count = String.valueOf(store.count(DeliveryQuery.inState(DeliveryState.PENDING).forSubscription(subscriptionId)));
     } catch (RuntimeException e) {
       count = "some"; // the store is down: the line still names the subscription
     }
     String pending = count;
     Reporter.safely(() -> Reporter.log.warn("{} pending deliveries of subscription '{}' wait: no subscription with that id is"
-          + " registered. Register it again (its id is derived from its endpoint unless set) and they are"
+          + " registered. Register it again (its id is derived from its tenant and endpoint unless set) and they are"
           + " delivered; or end them as Skipped with publisher.subscriptions().remove(\"{}\")",
           pending, subscriptionId, subscriptionId));
   }
