@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
@@ -83,8 +82,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private final Clock clock;
   private final Transactions db;
   private final boolean powerCutMayLoseLastCommits;
-  /** H2 and SQLite claims of this store run one at a time, so its own threads never wait on each other's locks. */
-  private final ReentrantLock localClaims = new ReentrantLock();
+  private final Claims claims;
 
   private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock, Transactions db,
       boolean powerCutMayLoseLastCommits) {
@@ -94,6 +92,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     this.schema = schema;
     this.clock = clock;
     this.db = db;
+    this.claims = new Claims(dialect, schema, db);
   }
 
   /**
@@ -353,120 +352,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (lease == null || lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("lease must be positive, was " + lease);
     }
-    Instant until = now.plus(lease);
-    if (dialect == Dialect.POSTGRESQL) {
-      return db.transaction("claim deliveries", true, c -> Rows.withEvents(c, schema.events, claimPostgres(c, now, limit, until, owner)));
-    }
-    if (dialect == Dialect.SQLITE && !anyDue(now)) {
-      return List.of(); // SQLite has one writer at a time: a poll that finds nothing does not queue for it
-    }
-    localClaims.lock();
-    try {
-      return db.transaction("claim deliveries", c -> Rows.withEvents(c, schema.events, dialect == Dialect.SQLITE
-          ? claimSqlite(c, now, limit, until, owner) : claimH2(c, now, limit, until, owner)));
-    } finally {
-      localClaims.unlock();
-    }
-  }
-
-  private boolean anyDue(Instant now) {
-    String sql = "SELECT 1 FROM " + schema.deliveries + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ?"
-        + " AND (lease_until IS NULL OR lease_until <= ?)" + firstOfItsKey() + " LIMIT 1";
-    return db.read("claim deliveries (look for due ones)", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        Params.setInstant(ps, 1, now);
-        Params.setInstant(ps, 2, now);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
-      }
-    });
-  }
-
-  /** Leases due rows in one {@code UPDATE ... RETURNING} (SQLite writes one transaction at a time). */
-  private List<Row> claimSqlite(Connection c, Instant now, int limit, Instant until, String owner)
-      throws SQLException {
-    String sql = "UPDATE " + schema.deliveries + " SET lease_owner = ?, lease_until = ? WHERE delivery_id IN"
-        + " (SELECT delivery_id FROM " + schema.deliveries + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ?"
-        + " AND (lease_until IS NULL OR lease_until <= ?)" + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ?)"
-        + " RETURNING "
-        + Rows.COLUMNS;
-    List<Row> rows = Rows.select(c, sql, ps -> {
-      ps.setString(1, owner);
-      Params.setInstant(ps, 2, until);
-      Params.setInstant(ps, 3, now);
-      Params.setInstant(ps, 4, now);
-      ps.setInt(5, limit);
-    });
-    rows.sort(Row.BY_DUE); // RETURNING keeps no order
-    return rows;
-  }
-
-  /** One statement: lock due rows nobody else has locked, lease them, return them. */
-  private List<Row> claimPostgres(Connection c, Instant now, int limit, Instant until, String owner)
-      throws SQLException {
-    String sql = "WITH due AS (SELECT delivery_id FROM " + schema.deliveries
-        + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-        + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
-        + " UPDATE " + schema.deliveries + " d SET lease_owner = ?, lease_until = ? FROM due"
-        + " WHERE d.delivery_id = due.delivery_id RETURNING " + Rows.qualified("d");
-    List<Row> rows = Rows.select(c, sql, ps -> {
-      Params.setInstant(ps, 1, now);
-      Params.setInstant(ps, 2, now);
-      ps.setInt(3, limit);
-      ps.setString(4, owner);
-      Params.setInstant(ps, 5, until);
-    });
-    rows.sort(Row.BY_DUE); // RETURNING keeps no order
-    return rows;
-  }
-
-  /**
-   * Locks due rows with {@code SELECT ... FOR UPDATE}, then leases each unless its lease changed
-   * meanwhile (another store on the same database), in one transaction.
-   */
-  private List<Row> claimH2(Connection c, Instant now, int limit, Instant until, String owner) throws SQLException {
-    String select = "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries
-        + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-        + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE";
-    List<Row> due = Rows.select(c, select, ps -> {
-      Params.setInstant(ps, 1, now);
-      Params.setInstant(ps, 2, now);
-      ps.setInt(3, limit);
-    });
-    if (due.isEmpty()) {
-      return due;
-    }
-    String update = "UPDATE " + schema.deliveries + " SET lease_owner = ?, lease_until = ? WHERE delivery_id = ?"
-        + " AND state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
-    int[] counts;
-    try (PreparedStatement ps = c.prepareStatement(update)) {
-      for (Row r : due) {
-        ps.setString(1, owner);
-        Params.setInstant(ps, 2, until);
-        ps.setString(3, r.deliveryId());
-        Params.setInstant(ps, 4, now);
-        ps.addBatch();
-      }
-      counts = ps.executeBatch();
-    }
-    List<Row> leased = new ArrayList<>(due.size());
-    for (int i = 0; i < due.size(); i++) {
-      if (counts[i] != 0) {
-        leased.add(due.get(i));
-      }
-    }
-    return leased;
-  }
-
-  /**
-   * The claim condition of ordering keys, on the deliveries row aliased {@code d0}: it has no key,
-   * or no delivery of the same subscription and key enqueued before it is still pending.
-   */
-  private String firstOfItsKey() {
-    return " AND (d0.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + schema.deliveries + " k"
-        + " WHERE k.subscription_id = d0.subscription_id AND k.ordering_key = d0.ordering_key"
-        + " AND k.state = 'PENDING' AND k.seq < d0.seq))";
+    return claims.claim(now, limit, now.plus(lease), owner);
   }
 
   /**
@@ -478,7 +364,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public Optional<Instant> nextDue() {
     String sql = "SELECT MIN(next_attempt_at) AS next_due FROM " + schema.deliveries
-        + " d0 WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)" + firstOfItsKey();
+        + " d0 WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)" + claims.firstOfItsKey();
     return db.read("find the next due delivery", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         Params.setInstant(ps, 1, clock.instant());

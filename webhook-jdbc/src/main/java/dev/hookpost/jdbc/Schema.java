@@ -166,11 +166,7 @@ final class Schema {
       }
       c.commit();
     } catch (SQLException | RuntimeException e) {
-      try {
-        c.rollback();
-      } catch (SQLException r) {
-        e.addSuppressed(r);
-      }
+      Transactions.rollback(c, e);
       throw e;
     } finally {
       try {

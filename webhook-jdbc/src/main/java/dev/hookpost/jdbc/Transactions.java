@@ -101,11 +101,7 @@ final class Transactions {
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException r) {
-          e.addSuppressed(r);
-        }
+        rollback(c, e);
         throw e;
       } finally {
         if (autoCommit) {
@@ -140,5 +136,14 @@ final class Transactions {
       }
     }
     return new WebhookException(store + " could not " + operation + ": " + e.getMessage(), e);
+  }
+
+  /** Rolls {@code c} back after {@code failure}; a rollback that fails too is added to it as suppressed. */
+  static void rollback(Connection c, Exception failure) {
+    try {
+      c.rollback();
+    } catch (SQLException r) {
+      failure.addSuppressed(r);
+    }
   }
 }
