@@ -1,7 +1,6 @@
 package dev.hookpost;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -386,7 +385,7 @@ public final class Subscription {
      *     tenant, or a tenant together with {@code allTenants}; a malformed filter
      */
     public Subscription build() {
-      URI uri = parseEndpoint(endpoint);
+      URI uri = Endpoints.parse(endpoint);
       Names.requireKey("subscription tenant", tenant, "acme");
       String stableId = id != null ? id : Ids.fromEndpoint(tenant, uri);
       Names.require("subscription id", stableId, "shipping-service");
@@ -408,80 +407,6 @@ public final class Subscription {
       }
       Signer s = signer != null ? signer : StandardWebhooksSigner.of("secret", keys);
       return new Subscription(this, stableId, s, uri, EventTypeFilter.of(eventTypes));
-    }
-
-    private static URI parseEndpoint(String url) {
-      String fix = "; use an absolute http(s) URL such as https://example.com/webhooks";
-      if (url == null || url.isBlank()) {
-        throw new IllegalArgumentException("endpoint is required" + fix);
-      }
-      URI uri;
-      try {
-        uri = new URI(url.trim());
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' is not a valid URL ("
-            + e.getReason() + ")" + fix, e);
-      }
-      String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
-        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has scheme '"
-            + uri.getScheme() + "'; only http and https are allowed" + fix);
-      }
-      if (uri.getRawUserInfo() != null) {
-        throw new IllegalArgumentException("endpoint must not carry credentials (user:password@); send them"
-            + " with .header(\"Authorization\", ...) instead");
-      }
-      checkAuthority(url, uri, fix);
-      if (uri.getRawFragment() != null) {
-        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has a #fragment, which"
-            + " is never sent; remove it");
-      }
-      return uri;
-    }
-
-    /**
-     * Checks the host and port. {@link URI} reads its own, narrower grammar: for {@code 127.1},
-     * {@code 0x7f.1}, {@code 127.0.0.1.}, {@code ex_ample.com}, {@code %41.com} or a non-ASCII
-     * host it finds no host at all, only a raw authority, which is read here instead so that the
-     * message says what is wrong with the host. IPv4 addresses in any spelling pass: the
-     * transport's {@link AddressGuard#checkHost} parses and checks them.
-     */
-    private static void checkAuthority(String url, URI uri, String fix) {
-      String authority = uri.getRawAuthority();
-      if (authority == null || authority.isEmpty()) {
-        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
-      }
-      String host = uri.getHost();
-      int port = uri.getPort();
-      if (host == null) { // a registry-based authority: URI parsed no user info, host or port
-        if (authority.indexOf('@') >= 0) {
-          throw new IllegalArgumentException("endpoint must not carry credentials (user:password@); send them"
-              + " with .header(\"Authorization\", ...) instead");
-        }
-        int colon = authority.lastIndexOf(':');
-        host = colon < 0 ? authority : authority.substring(0, colon);
-        if (colon >= 0) {
-          String digits = authority.substring(colon + 1);
-          if (!digits.matches("[0-9]{1,5}")) {
-            throw new IllegalArgumentException("endpoint port '" + Names.printable(digits) + "' is not a number"
-                + fix);
-          }
-          port = Integer.parseInt(digits);
-        }
-      }
-      if (host.isEmpty()) {
-        throw new IllegalArgumentException("endpoint '" + Names.printable(url) + "' has no host" + fix);
-      }
-      if (port != -1 && (port < 1 || port > 65_535)) {
-        throw new IllegalArgumentException("endpoint port " + port + " is outside 1..65535" + fix);
-      }
-      if (host.startsWith("[")) {
-        return; // URI validated the IPv6 literal
-      }
-      String problem = Hosts.problem(host);
-      if (problem != null) {
-        throw new IllegalArgumentException("endpoint host '" + Names.printable(host) + "' " + problem + fix);
-      }
     }
   }
 }
