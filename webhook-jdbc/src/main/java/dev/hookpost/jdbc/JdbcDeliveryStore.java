@@ -83,6 +83,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private final Transactions db;
   private final boolean powerCutMayLoseLastCommits;
   private final Claims claims;
+  private final Writes writes;
+  /** Own-transaction enqueues, committed together and waiting for the disk. */
+  private final GroupCommit<Writes.Enqueue, List<String>> enqueues;
+  /** Retries and ends, committed together without waiting for the disk on PostgreSQL. */
+  private final GroupCommit<Writes.Change, Boolean> changes;
 
   private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock, Transactions db,
       boolean powerCutMayLoseLastCommits) {
@@ -93,7 +98,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     this.clock = clock;
     this.db = db;
     this.claims = new Claims(dialect, schema, db);
+    this.writes = new Writes(dialect, schema);
+    this.enqueues = new GroupCommit<>(items -> db.atomically(c -> writes.enqueue(c, items)), Writes.Enqueue::eventId,
+        e -> e.subscriptionIds().size(), e -> e.payload().length, MAX_BATCH_ROWS, MAX_BATCH_BYTES,
+        (e, failure) -> db.failure(e.operation(), failure));
+    this.changes = new GroupCommit<>(items -> db.atomically(c -> writes.record(c, items)), Writes.Change::deliveryId,
+        ch -> 1, ch -> 0, MAX_BATCH_ROWS, MAX_BATCH_BYTES, (ch, failure) -> db.failure(ch.operation(), failure));
   }
+
+  /** The most deliveries one shared commit writes. */
+  static final int MAX_BATCH_ROWS = 1000;
+  /** The most payload bytes one shared commit writes (an event bigger than this is written alone). */
+  static final long MAX_BATCH_BYTES = 4L << 20;
 
   /**
    * Creates a store over {@code dataSource} with the default table prefix {@code hookpost_},
@@ -242,8 +258,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
-    return db.transaction("enqueue event " + eventId,
-        c -> insert(c, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt));
+    return enqueues.submit(new Writes.Enqueue(eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt));
   }
 
   /**
@@ -280,8 +295,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       if (dialect == Dialect.SQLITE) {
         Durability.checkCaller(bounded, powerCutMayLoseLastCommits, this);
       }
-      return subscriptionIds.isEmpty() ? List.of()
-          : insert(bounded, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt);
+      return subscriptionIds.isEmpty() ? List.of() : writes.enqueue(bounded, List.of(new Writes.Enqueue(eventId,
+          eventType, payload, kept, orderingKey, subscriptionIds, dueAt))).get(0);
     } catch (SQLException e) {
       throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -296,40 +311,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Objects.requireNonNull(dueAt, "dueAt");
     for (String s : subscriptionIds) {
       Objects.requireNonNull(s, "subscriptionIds must not contain null");
-    }
-  }
-
-  /** Inserts what is missing; returns the subscription ids whose delivery was new. */
-  private List<String> insert(Connection c, String eventId, String eventType, byte[] payload, String metadata,
-      String orderingKey, List<String> subscriptionIds, Instant dueAt) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(dialect.insertEventIfAbsent(schema.events))) {
-      ps.setString(1, eventId);
-      ps.setString(2, eventType);
-      ps.setBytes(3, payload);
-      Params.setInstant(ps, 4, dueAt);
-      Params.setText(ps, 5, metadata);
-      ps.executeUpdate();
-    }
-    List<String> subs = new java.util.ArrayList<>(new LinkedHashSet<>(subscriptionIds));
-    try (PreparedStatement ps = c.prepareStatement(dialect.insertDeliveryIfAbsent(schema.deliveries))) {
-      for (String sub : subs) {
-        ps.setString(1, StoredDelivery.idOf(eventId, sub));
-        ps.setString(2, eventId);
-        ps.setString(3, sub);
-        Params.setInstant(ps, 4, dueAt);
-        Params.setInstant(ps, 5, dueAt);
-        Params.setInstant(ps, 6, dueAt);
-        Params.setText(ps, 7, orderingKey);
-        ps.addBatch();
-      }
-      int[] counts = ps.executeBatch();
-      List<String> added = new java.util.ArrayList<>(subs.size());
-      for (int i = 0; i < subs.size(); i++) {
-        if (counts[i] != 0) { // 1, or SUCCESS_NO_INFO from drivers that do not count
-          added.add(subs.get(i));
-        }
-      }
-      return added;
     }
   }
 
@@ -389,33 +370,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Objects.requireNonNull(deliveryId, "deliveryId");
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
-    String sql = "UPDATE " + schema.deliveries + " SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL,"
-        + " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ?"
-        + (attempt != null ? ", attempts = ?, last_status = ?, last_error = ?" : "")
-        + " WHERE delivery_id = ? AND lease_owner = ? AND " + movableTo(DeliveryState.PENDING) + " AND state = 'PENDING'";
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return db.transaction("record a retry of " + deliveryId, true, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
-        Params.setInstant(ps, i++, nextAttemptAt);
-        Params.setInstant(ps, i++, firstAttemptAt);
-        Params.setInstant(ps, i++, updated);
-        if (attempt != null) {
-          ps.setInt(i++, attempt.number());
-          ps.setInt(i++, attempt.status());
-          Params.setText(ps, i++, Params.clip(attempt.error()));
-        }
-        ps.setString(i++, deliveryId);
-        ps.setString(i, owner);
-        if (ps.executeUpdate() == 0) {
-          return false;
-        }
-      }
-      if (attempt != null) {
-        insertAttempt(c, deliveryId, attempt);
-      }
-      return true;
-    });
+    return changes.submit(new Writes.Change(deliveryId, owner, DeliveryState.PENDING, attempt, firstAttemptAt,
+        nextAttemptAt, updated, attempt != null, attempt != null ? Params.clip(attempt.error()) : null));
   }
 
   /**
@@ -435,52 +392,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       throw new IllegalArgumentException("finish needs a final state, not PENDING; use retry to reschedule");
     }
     String lastError = reason != null ? reason : attempt != null ? attempt.error() : null;
-    boolean setError = attempt != null || reason != null;
-    String sql = "UPDATE " + schema.deliveries + " SET state = ?, lease_owner = NULL, lease_until = NULL,"
-        + " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ?"
-        + (attempt != null ? ", attempts = ?, last_status = ?" : "")
-        + (setError ? ", last_error = ?" : "")
-        + " WHERE delivery_id = ? AND lease_owner = ? AND " + movableTo(state);
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return db.transaction("record the end of " + deliveryId, true, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
-        ps.setString(i++, state.name());
-        Params.setInstant(ps, i++, firstAttemptAt);
-        Params.setInstant(ps, i++, updated);
-        if (attempt != null) {
-          ps.setInt(i++, attempt.number());
-          ps.setInt(i++, attempt.status());
-        }
-        if (setError) {
-          Params.setText(ps, i++, Params.clip(lastError));
-        }
-        ps.setString(i++, deliveryId);
-        ps.setString(i, owner);
-        if (ps.executeUpdate() == 0) {
-          return false;
-        }
-      }
-      if (attempt != null) {
-        insertAttempt(c, deliveryId, attempt);
-      }
-      return true;
-    });
-  }
-
-  /**
-   * The SQL condition that a row may move to {@code next}, from {@link DeliveryState#sources}:
-   * the one rule of which changes are allowed, put in the {@code WHERE} clause so that a change
-   * from another state matches no row.
-   */
-  private static String movableTo(DeliveryState next) {
-    StringBuilder sb = new StringBuilder("state IN (");
-    String sep = "";
-    for (DeliveryState s : DeliveryState.sources(next)) {
-      sb.append(sep).append('\'').append(s.name()).append('\'');
-      sep = ", ";
-    }
-    return sb.append(')').toString();
+    return changes.submit(new Writes.Change(deliveryId, owner, state, attempt, firstAttemptAt, null, updated,
+        attempt != null || reason != null, Params.clip(lastError)));
   }
 
   // ---- what other publishers see ----
@@ -537,19 +451,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         }
       }
     });
-  }
-
-  private void insertAttempt(Connection c, String deliveryId, AttemptRecord a) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.attempts
-        + " (delivery_id, number, started_at, duration_ms, status, error) VALUES (?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, deliveryId);
-      ps.setInt(2, a.number());
-      Params.setInstant(ps, 3, a.startedAt());
-      ps.setLong(4, a.duration().toMillis());
-      ps.setInt(5, a.status());
-      Params.setText(ps, 6, Params.clip(a.error()));
-      ps.executeUpdate();
-    }
   }
 
   private static Instant endOf(AttemptRecord a) {
@@ -664,7 +565,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Objects.requireNonNull(now, "now");
     String free = " AND state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
     String update = "UPDATE " + schema.deliveries + " SET state = 'SKIPPED', last_error = ?, updated_at = ?"
-        + " WHERE delivery_id = ? AND " + movableTo(DeliveryState.SKIPPED) + free;
+        + " WHERE delivery_id = ? AND " + Writes.movableTo(DeliveryState.SKIPPED) + free;
     return db.transaction("skip the pending deliveries of " + subscriptionId, c -> {
       List<Row> candidates = Rows.select(c, "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries
           + " WHERE subscription_id = ?" + free, ps -> {
