@@ -13,14 +13,18 @@ import java.util.function.Function;
 
 /**
  * Lets concurrent callers share one transaction: {@link #submit} queues the caller's item; a
- * caller that finds no write in progress becomes the leader, takes what is queued (up to the
- * bounds), writes it in one transaction on its own thread, and hands each waiting caller its own
- * result or its own failure; callers that arrive while that commit is on its way queue for the
- * next batch, whose leader is the first of them. Each call returns only once its item is
- * committed (or has failed). A lone caller writes at once: there is no extra thread and no wait.
+ * caller that finds a writer free (at most {@code maxWriters} batches are written at once)
+ * becomes a leader, takes what is queued (up to the bounds), writes it in one transaction on its
+ * own thread, and hands each waiting caller its own result or its own failure; callers that
+ * arrive while the commits are on their way queue for the next batch, whose leader is the first
+ * of them. Each call returns only once its item is committed (or has failed). A lone caller
+ * writes at once: there is no extra thread and no wait. A second writer lets the database flush
+ * one batch's commit while the next is being written, and keeps the next leader's wake-up off
+ * the critical path.
  *
- * <p>A batch is FIFO and ends before the first item whose {@code key} it holds already (two
- * changes of one row, or two enqueues of one event, go in order, in separate batches), or that
+ * <p>A batch is FIFO and ends before the first item whose {@code key} it, or a batch being
+ * written, holds already (two changes of one row, or two enqueues of one event, go one after the
+ * other), or that
  * would take it past {@code maxRows} rows or {@code maxBytes} bytes (an item bigger than the
  * bounds goes alone).
  *
@@ -57,9 +61,11 @@ final class GroupCommit<I, O> {
   private final long maxBytes;
   private final BiFunction<I, SQLException, RuntimeException> failure;
 
+  private final int maxWriters;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Member<I, O>> queue = new ArrayDeque<>(); // guarded by lock
-  private boolean writing; // guarded by lock
+  private int writing; // guarded by lock: batches being written
+  private final Set<Object> keysWritten = new HashSet<>(); // guarded by lock: the keys of those batches
 
   /** One caller's item, and what became of it. */
   private static final class Member<I, O> {
@@ -79,9 +85,10 @@ final class GroupCommit<I, O> {
    * @param key what two items of one batch must not share
    * @param failure turns a failure into what the item's caller gets
    */
-  GroupCommit(Batch<I, O> batch, Function<I, Object> key, Size<I> rows, Size<I> bytes, int maxRows, long maxBytes,
-      BiFunction<I, SQLException, RuntimeException> failure) {
+  GroupCommit(Batch<I, O> batch, int maxWriters, Function<I, Object> key, Size<I> rows, Size<I> bytes, int maxRows,
+      long maxBytes, BiFunction<I, SQLException, RuntimeException> failure) {
     this.batch = batch;
+    this.maxWriters = maxWriters;
     this.key = key;
     this.rows = rows;
     this.bytes = bytes;
@@ -101,10 +108,11 @@ final class GroupCommit<I, O> {
       Member<I, O> me = new Member<>(item, lock.newCondition());
       queue.add(me);
       while (!me.done) {
-        if (writing) {
-          me.turn.awaitUninterruptibly(); // a commit cannot be taken back: wait for it, as a lone write would
-        } else {
+        Member<I, O> head = queue.peek();
+        if (head != null && writing < maxWriters && !keysWritten.contains(key.apply(head.item))) {
           lead();
+        } else {
+          me.turn.awaitUninterruptibly(); // a commit cannot be taken back: wait for it, as a lone write would
         }
       }
       if (me.error != null) {
@@ -128,8 +136,9 @@ final class GroupCommit<I, O> {
 
   /** Takes a batch, writes it outside the lock, then wakes its members and the next leader. Caller holds the lock. */
   private void lead() {
-    writing = true;
+    writing++;
     List<Member<I, O>> taken = take();
+    signalNextLeader();
     lock.unlock();
     try {
       write(taken);
@@ -142,15 +151,21 @@ final class GroupCommit<I, O> {
       throw e;
     } finally {
       lock.lock();
-      writing = false;
+      writing--;
       for (Member<I, O> m : taken) {
+        keysWritten.remove(key.apply(m.item));
         m.done = true;
         m.turn.signal();
       }
-      Member<I, O> next = queue.peek();
-      if (next != null) {
-        next.turn.signal(); // the next leader
-      }
+      signalNextLeader();
+    }
+  }
+
+  /** Wakes the first caller queued, to lead the next batch if a writer is free. Caller holds the lock. */
+  private void signalNextLeader() {
+    Member<I, O> next = queue.peek();
+    if (next != null && writing < maxWriters) {
+      next.turn.signal();
     }
   }
 
@@ -165,11 +180,15 @@ final class GroupCommit<I, O> {
       if (!out.isEmpty() && (r + mr > maxRows || b + mb > maxBytes || keys.contains(key.apply(m.item)))) {
         break;
       }
+      if (keysWritten.contains(key.apply(m.item))) {
+        break; // its key's earlier change is being written: it waits for that
+      }
       keys.add(key.apply(m.item));
       r += mr;
       b += mb;
       out.add(queue.poll());
     }
+    keysWritten.addAll(keys);
     return out;
   }
 

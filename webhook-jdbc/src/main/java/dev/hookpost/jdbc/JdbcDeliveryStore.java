@@ -99,13 +99,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     this.db = db;
     this.claims = new Claims(dialect, schema, db);
     this.writes = new Writes(dialect, schema);
-    this.enqueues = new GroupCommit<>(items -> db.atomically(c -> writes.enqueue(c, items)), Writes.Enqueue::eventId,
+    this.enqueues = new GroupCommit<>(items -> db.atomically(c -> writes.enqueue(c, items)), WRITERS, Writes.Enqueue::eventId,
         e -> e.subscriptionIds().size(), e -> e.payload().length, MAX_BATCH_ROWS, MAX_BATCH_BYTES,
         (e, failure) -> db.failure(e.operation(), failure));
-    this.changes = new GroupCommit<>(items -> db.atomically(c -> writes.record(c, items)), Writes.Change::deliveryId,
+    this.changes = new GroupCommit<>(items -> db.atomically(c -> writes.record(c, items)), WRITERS, Writes.Change::deliveryId,
         ch -> 1, ch -> 0, MAX_BATCH_ROWS, MAX_BATCH_BYTES, (ch, failure) -> db.failure(ch.operation(), failure));
   }
 
+  /**
+   * How many shared commits of one kind are written at once: while one batch's commit is on its
+   * way to the disk, the next is written, and PostgreSQL flushes both with one sync.
+   */
+  static final int WRITERS = 2;
   /** The most deliveries one shared commit writes. */
   static final int MAX_BATCH_ROWS = 1000;
   /** The most payload bytes one shared commit writes (an event bigger than this is written alone). */
@@ -312,6 +317,16 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     for (String s : subscriptionIds) {
       Objects.requireNonNull(s, "subscriptionIds must not contain null");
     }
+  }
+
+  /** How many enqueues wait for a shared commit to take them (for tests). */
+  int queuedEnqueues() {
+    return enqueues.queued();
+  }
+
+  /** How many retries and ends wait for a shared commit to take them (for tests). */
+  int queuedChanges() {
+    return changes.queued();
   }
 
   // ---- claims ----

@@ -111,6 +111,15 @@ final class Transactions {
     }
   }
 
+  /** {@link #atomically}, its failure a {@link WebhookException} naming the store and {@code operation}. */
+  <T> T statement(String operation, Work<T> work) {
+    try {
+      return atomically(work);
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
   private <T> T inTransaction(boolean relaxed, Work<T> work) throws SQLException {
     try (Connection c = bounded(dataSource.getConnection())) {
       setUp(c);
