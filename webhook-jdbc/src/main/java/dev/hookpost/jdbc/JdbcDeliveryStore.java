@@ -6,24 +6,16 @@ import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.spi.TransactionalDeliveryStore;
 import dev.hookpost.WebhookException;
-import dev.hookpost.jdbc.Rows.Row;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -71,12 +63,18 @@ import javax.sql.DataSource;
  * tables, queryable, until {@link #purge(Instant)}; an event id that is stored, in any state,
  * is not enqueued again until then.
  *
- * <p>Thread-safe: every call borrows its own connection from the {@code DataSource} (use a
- * pooled one in production) and holds it only for that call.
+ * <p>Concurrent own-transaction enqueues share commits, and so do concurrent retries and ends:
+ * a call that finds a commit on its way queues, and the next commit (one statement on
+ * PostgreSQL) takes everything queued; each call still returns only once its own change is
+ * committed, and a change that cannot be stored fails alone. Enqueues commit durably;
+ * retries, ends and claims commit on PostgreSQL without waiting for the disk, so a crash may
+ * send their deliveries again, never lose one.
+ *
+ * <p>Thread-safe: every call (or shared commit) borrows its own connection from the
+ * {@code DataSource} (use a pooled one in production) and holds it only while it writes.
  */
 public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
-  private final DataSource dataSource;
   private final Dialect dialect;
   private final Schema schema;
   private final Clock clock;
@@ -84,37 +82,21 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private final boolean powerCutMayLoseLastCommits;
   private final Claims claims;
   private final Writes writes;
-  /** Own-transaction enqueues, committed together and waiting for the disk. */
-  private final GroupCommit<Writes.Enqueue, List<String>> enqueues;
-  /** Retries and ends, committed together without waiting for the disk on PostgreSQL. */
-  private final GroupCommit<Writes.Change, Boolean> changes;
+  private final Queries queries;
+  private final SharedCommits shared;
 
-  private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock, Transactions db,
+  private JdbcDeliveryStore(Dialect dialect, Schema schema, Clock clock, Transactions db,
       boolean powerCutMayLoseLastCommits) {
     this.powerCutMayLoseLastCommits = powerCutMayLoseLastCommits;
-    this.dataSource = dataSource;
     this.dialect = dialect;
     this.schema = schema;
     this.clock = clock;
     this.db = db;
     this.claims = new Claims(dialect, schema, db);
     this.writes = new Writes(dialect, schema);
-    this.enqueues = new GroupCommit<>(items -> db.atomically(c -> writes.enqueue(c, items)), WRITERS, Writes.Enqueue::eventId,
-        e -> e.subscriptionIds().size(), e -> e.payload().length, MAX_BATCH_ROWS, MAX_BATCH_BYTES,
-        (e, failure) -> db.failure(e.operation(), failure));
-    this.changes = new GroupCommit<>(items -> db.atomically(c -> writes.record(c, items)), WRITERS, Writes.Change::deliveryId,
-        ch -> 1, ch -> 0, MAX_BATCH_ROWS, MAX_BATCH_BYTES, (ch, failure) -> db.failure(ch.operation(), failure));
+    this.queries = new Queries(schema, clock, db, claims);
+    this.shared = new SharedCommits(writes, db, dialect);
   }
-
-  /**
-   * How many shared commits of one kind are written at once: while one batch's commit is on its
-   * way to the disk, the next is written, and PostgreSQL flushes both with one sync.
-   */
-  static final int WRITERS = 2;
-  /** The most deliveries one shared commit writes. */
-  static final int MAX_BATCH_ROWS = 1000;
-  /** The most payload bytes one shared commit writes (an event bigger than this is written alone). */
-  static final long MAX_BATCH_BYTES = 4L << 20;
 
   /**
    * Creates a store over {@code dataSource} with the default table prefix {@code hookpost_},
@@ -207,18 +189,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     public JdbcDeliveryStore build() {
       Schema schema = new Schema(tablePrefix);
       try (Connection raw = dataSource.getConnection()) {
-        DatabaseMetaData meta = raw.getMetaData();
-        String product = meta.getDatabaseProductName();
-        Dialect dialect = Dialect.of(product);
-        if (dialect == null) {
-          throw new IllegalArgumentException("JdbcDeliveryStore supports PostgreSQL 10 or later, SQLite 3.35 or later"
-              + " and H2 2.x; the"
-              + " DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
-        }
-        if (meta.getDatabaseMajorVersion() < dialect.minMajorVersion) {
-          throw new IllegalArgumentException("JdbcDeliveryStore needs " + dialect + " " + dialect.minMajorVersion
-              + " or later; the DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
-        }
+        Dialect dialect = Dialect.of(raw.getMetaData());
         String name = describe(dialect, schema);
         Transactions db = new Transactions(dataSource, dialect, statementTimeout, powerCutMayLoseLastCommits, name);
         if (dialect == Dialect.SQLITE) {
@@ -228,7 +199,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         db.setUp(c);
         Durability.warnIfRelaxed(c, dialect, name);
         schema.migrate(c, dialect, clock.instant());
-        return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits);
+        return new JdbcDeliveryStore(dialect, schema, clock, db, powerCutMayLoseLastCommits);
       } catch (SQLException e) {
         throw new WebhookException("JdbcDeliveryStore could not create or migrate its tables " + tablePrefix
             + "*: " + e.getMessage(), e);
@@ -263,7 +234,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
-    return enqueues.submit(new Writes.Enqueue(eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt));
+    return shared.enqueue(new Writes.Enqueue(eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt));
   }
 
   /**
@@ -319,14 +290,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
   }
 
-  /** How many enqueues wait for a shared commit to take them (for tests). */
-  int queuedEnqueues() {
-    return enqueues.queued();
-  }
-
-  /** How many retries and ends wait for a shared commit to take them (for tests). */
-  int queuedChanges() {
-    return changes.queued();
+  /** The shared commits of this store's own-transaction writes (for tests). */
+  SharedCommits shared() {
+    return shared;
   }
 
   // ---- claims ----
@@ -359,16 +325,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public Optional<Instant> nextDue() {
-    String sql = "SELECT MIN(next_attempt_at) AS next_due FROM " + schema.deliveries
-        + " d0 WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)" + claims.firstOfItsKey();
-    return db.read("find the next due delivery", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        Params.setInstant(ps, 1, clock.instant());
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.ofNullable(Params.getInstant(rs, "next_due")) : Optional.empty();
-        }
-      }
-    });
+    return queries.nextDue();
   }
 
   // ---- recording attempts ----
@@ -386,7 +343,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return changes.submit(new Writes.Change(deliveryId, owner, DeliveryState.PENDING, attempt, firstAttemptAt,
+    return shared.record(new Writes.Change(deliveryId, owner, DeliveryState.PENDING, attempt, firstAttemptAt,
         nextAttemptAt, updated, attempt != null, attempt != null ? Params.clip(attempt.error()) : null));
   }
 
@@ -408,7 +365,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
     String lastError = reason != null ? reason : attempt != null ? attempt.error() : null;
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return changes.submit(new Writes.Change(deliveryId, owner, state, attempt, firstAttemptAt, null, updated,
+    return shared.record(new Writes.Change(deliveryId, owner, state, attempt, firstAttemptAt, null, updated,
         attempt != null || reason != null, Params.clip(lastError)));
   }
 
@@ -421,7 +378,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<StoredDelivery> lookup(Collection<String> deliveryIds) {
-    return lookup(deliveryIds, "");
+    return queries.lookup(deliveryIds);
   }
 
   /**
@@ -432,21 +389,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<StoredDelivery> ended(Collection<String> deliveryIds) {
-    return lookup(deliveryIds, " AND state <> 'PENDING'");
+    return queries.ended(deliveryIds);
   }
 
-  private List<StoredDelivery> lookup(Collection<String> deliveryIds, String condition) {
-    Objects.requireNonNull(deliveryIds, "deliveryIds");
-    if (deliveryIds.isEmpty()) {
-      return List.of();
-    }
-    return db.read("look up deliveries", c -> {
-      List<Row> rows = new ArrayList<>();
-      Rows.selectIn(c, "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries + " WHERE delivery_id", deliveryIds,
-          condition, rs -> rows.add(Row.of(rs)));
-      return Rows.withEvents(c, schema.events, rows);
-    });
-  }
+
 
   /**
    * {@inheritDoc} One {@code COUNT} over the subscription's index.
@@ -455,17 +401,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public int countFailing(String subscriptionId) {
-    Objects.requireNonNull(subscriptionId, "subscriptionId");
-    String sql = "SELECT COUNT(*) FROM " + schema.deliveries
-        + " WHERE subscription_id = ? AND state = 'PENDING' AND attempts > 0";
-    return db.read("count the failing deliveries of " + subscriptionId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, subscriptionId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getInt(1) : 0;
-        }
-      }
-    });
+    return queries.countFailing(subscriptionId);
   }
 
   private static Instant endOf(AttemptRecord a) {
@@ -481,12 +417,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<StoredDelivery> find(DeliveryQuery query) {
-    Objects.requireNonNull(query, "query");
-    List<Object> params = new ArrayList<>();
-    String sql = "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries + " WHERE " + filter(query, query.states(), params)
-        + " ORDER BY created_at, seq LIMIT ?";
-    params.add(query.limit());
-    return db.read("find deliveries", c -> Rows.withEvents(c, schema.events, Rows.select(c, sql, ps -> bind(ps, params))));
+    return queries.find(query);
   }
 
   /**
@@ -496,18 +427,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public int count(DeliveryQuery query) {
-    Objects.requireNonNull(query, "query");
-    List<Object> params = new ArrayList<>();
-    String sql = "SELECT COUNT(*) FROM " + schema.deliveries + " WHERE " + filter(query, query.states(), params);
-    return db.read("count deliveries", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, params);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return rs.getInt(1);
-        }
-      }
-    });
+    return queries.count(query);
   }
 
   /**
@@ -517,22 +437,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<AttemptRecord> history(String deliveryId) {
-    Objects.requireNonNull(deliveryId, "deliveryId");
-    String sql = "SELECT number, started_at, duration_ms, status, error FROM " + schema.attempts
-        + " WHERE delivery_id = ? ORDER BY started_at, attempt_id";
-    return db.read("read the history of " + deliveryId, c -> {
-      List<AttemptRecord> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, deliveryId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new AttemptRecord(rs.getInt("number"), Params.getInstant(rs, "started_at"),
-                Duration.ofMillis(rs.getLong("duration_ms")), rs.getInt("status"), rs.getString("error")));
-          }
-        }
-      }
-      return out;
-    });
+    return queries.history(deliveryId);
   }
 
   /**
@@ -544,28 +449,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public int requeue(DeliveryQuery query, Instant dueAt) {
-    Objects.requireNonNull(query, "query");
-    Objects.requireNonNull(dueAt, "dueAt");
-    Set<DeliveryState> states = EnumSet.noneOf(DeliveryState.class);
-    states.addAll(query.states());
-    states.removeIf(st -> !st.isRequeueable());
-    if (states.isEmpty()) {
-      return 0;
-    }
-    List<Object> params = new ArrayList<>();
-    params.add(dueAt);
-    params.add(dueAt);
-    String sql = "UPDATE " + schema.deliveries + " SET state = 'PENDING', attempts = 0, first_attempt_at = NULL,"
-        + " next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE "
-        + inStates(states, params) + " AND delivery_id IN (SELECT delivery_id FROM " + schema.deliveries
-        + " WHERE " + filter(query, states, params) + " ORDER BY created_at, seq LIMIT ?)";
-    params.add(query.limit());
-    return db.transaction("requeue deliveries", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, params);
-        return ps.executeUpdate();
-      }
-    });
+    return queries.requeue(query, dueAt);
   }
 
   /**
@@ -576,31 +460,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now) {
-    Objects.requireNonNull(subscriptionId, "subscriptionId");
-    Objects.requireNonNull(now, "now");
-    String free = " AND state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
-    String update = "UPDATE " + schema.deliveries + " SET state = 'SKIPPED', last_error = ?, updated_at = ?"
-        + " WHERE delivery_id = ? AND " + Writes.movableTo(DeliveryState.SKIPPED) + free;
-    return db.transaction("skip the pending deliveries of " + subscriptionId, c -> {
-      List<Row> candidates = Rows.select(c, "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries
-          + " WHERE subscription_id = ?" + free, ps -> {
-            ps.setString(1, subscriptionId);
-            Params.setInstant(ps, 2, now);
-          });
-      List<Row> skipped = new ArrayList<>(candidates.size());
-      try (PreparedStatement ps = c.prepareStatement(update)) {
-        for (Row r : candidates) {
-          Params.setText(ps, 1, Params.clip(reason));
-          Params.setInstant(ps, 2, now);
-          ps.setString(3, r.deliveryId());
-          Params.setInstant(ps, 4, now);
-          if (ps.executeUpdate() != 0) {
-            skipped.add(r);
-          }
-        }
-      }
-      return Rows.withEvents(c, schema.events, skipped);
-    });
+    return queries.skipPending(subscriptionId, reason, now);
   }
 
   /**
@@ -612,26 +472,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public int purge(Instant olderThan) {
-    Objects.requireNonNull(olderThan, "olderThan");
-    return db.transaction("purge deliveries older than " + olderThan, c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.attempts + " WHERE started_at < ?")) {
-        Params.setInstant(ps, 1, olderThan);
-        ps.executeUpdate();
-      }
-      int deleted;
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.deliveries
-          + " WHERE state <> 'PENDING' AND updated_at < ?")) {
-        Params.setInstant(ps, 1, olderThan);
-        deleted = ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.events + " WHERE created_at < ?"
-          + " AND NOT EXISTS (SELECT 1 FROM " + schema.deliveries + " d WHERE d.event_id = "
-          + schema.events + ".event_id)")) {
-        Params.setInstant(ps, 1, olderThan);
-        ps.executeUpdate();
-      }
-      return deleted;
-    });
+    return queries.purge(olderThan);
   }
 
   /** Always true: deliveries live in the database. */
@@ -650,46 +491,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     return "JdbcDeliveryStore[" + dialect + ", " + schema.prefix + "*]";
   }
 
-  // ---- helpers ----
 
-  private static String filter(DeliveryQuery q, Set<DeliveryState> states, List<Object> params) {
-    StringBuilder sb = new StringBuilder(inStates(states, params));
-    if (q.subscriptionId() != null) {
-      sb.append(" AND subscription_id = ?");
-      params.add(q.subscriptionId());
-    }
-    if (q.createdFrom() != null) {
-      sb.append(" AND created_at >= ?");
-      params.add(q.createdFrom());
-    }
-    if (q.createdBefore() != null) {
-      sb.append(" AND created_at < ?");
-      params.add(q.createdBefore());
-    }
-    return sb.toString();
-  }
 
-  private static String inStates(Set<DeliveryState> states, List<Object> params) {
-    StringBuilder sb = new StringBuilder("state IN (");
-    String sep = "";
-    for (DeliveryState s : states) {
-      sb.append(sep).append('?');
-      params.add(s.name());
-      sep = ", ";
-    }
-    return sb.append(')').toString();
-  }
 
-  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      Object p = params.get(i);
-      if (p instanceof Instant t) {
-        Params.setInstant(ps, i + 1, t);
-      } else if (p instanceof Integer n) {
-        ps.setInt(i + 1, n);
-      } else {
-        ps.setString(i + 1, (String) p);
-      }
-    }
-  }
+
+
+
 }

@@ -110,7 +110,7 @@ class PostgresSharedCommitTest {
 
   private List<Callable<List<String>>> blockers() {
     List<Callable<List<String>>> out = new ArrayList<>();
-    for (int i = 0; i < JdbcDeliveryStore.WRITERS; i++) {
+    for (int i = 0; i < SharedCommits.WRITERS; i++) {
       out.add(enqueue("evt_blocker_" + i, "t", "shipping"));
     }
     return out;
@@ -124,18 +124,18 @@ class PostgresSharedCommitTest {
       rest.add(enqueue("evt_" + i, "t", "shipping", "billing-" + i));
     }
 
-    List<Future<List<String>>> results = queuedBehind(blockers(), rest, store::queuedEnqueues);
+    List<Future<List<String>>> results = queuedBehind(blockers(), rest, store.shared()::queuedEnqueues);
 
     for (int i = 0; i < 10; i++) {
       List<String> expected = i == 3 ? List.of("billing-3") : List.of("shipping", "billing-" + i);
-      assertThat(results.get(JdbcDeliveryStore.WRITERS + i).get(10, TimeUnit.SECONDS)).as("evt_" + i)
+      assertThat(results.get(SharedCommits.WRITERS + i).get(10, TimeUnit.SECONDS)).as("evt_" + i)
           .containsExactlyElementsOf(expected);
     }
     assertThat(borrowed.get()).as("connections borrowed, one per commit, for 10 enqueues").isEqualTo(1);
-    for (Future<List<String>> blocker : results.subList(0, JdbcDeliveryStore.WRITERS)) {
+    for (Future<List<String>> blocker : results.subList(0, SharedCommits.WRITERS)) {
       assertThat(blocker.get(10, TimeUnit.SECONDS)).containsExactly("shipping");
     }
-    assertThat(count("deliveries")).isEqualTo(JdbcDeliveryStore.WRITERS + 20);
+    assertThat(count("deliveries")).isEqualTo(SharedCommits.WRITERS + 20);
   }
 
   @Test
@@ -143,9 +143,9 @@ class PostgresSharedCommitTest {
     List<Callable<List<String>>> rest = List.of(enqueue("evt_a", "t", "shipping"),
         enqueue("evt_bad", "x".repeat(300), "shipping"), enqueue("evt_c", "t", "shipping"));
 
-    List<Future<List<String>>> results = queuedBehind(blockers(), rest, store::queuedEnqueues);
+    List<Future<List<String>>> results = queuedBehind(blockers(), rest, store.shared()::queuedEnqueues);
 
-    int w = JdbcDeliveryStore.WRITERS;
+    int w = SharedCommits.WRITERS;
     for (Future<List<String>> each : results.subList(0, w + 1)) {
       assertThat(each.get(10, TimeUnit.SECONDS)).containsExactly("shipping");
     }
@@ -175,7 +175,7 @@ class PostgresSharedCommitTest {
   @Test
   void inOneSharedCommitEachChangeKeepsItsOwnGuards() throws Exception {
     List<Callable<Boolean>> blockers = new ArrayList<>();
-    for (int i = 0; i < JdbcDeliveryStore.WRITERS; i++) {
+    for (int i = 0; i < SharedCommits.WRITERS; i++) {
       String id = "evt_blocker_" + i;
       store.enqueue(id, "t", PAYLOAD, List.of("shipping"), T0.plus(LEASE).plusMillis(1)); // for c alone
       blockers.add(() -> store.retry(id + "/shipping", "c", null, T0, T0.plus(LEASE)));
@@ -199,9 +199,9 @@ class PostgresSharedCommitTest {
         List.of(() -> store.finish("evt_stale/shipping", "a", DeliveryState.DELIVERED, attempt, T0, null),
             () -> store.finish("evt_good/shipping", "c", DeliveryState.DELIVERED, attempt, T0, null),
             () -> store.finish("evt_ended/shipping", "c", DeliveryState.FAILED, attempt, T0, "late")),
-        store::queuedChanges);
+        store.shared()::queuedChanges);
 
-    int w = JdbcDeliveryStore.WRITERS;
+    int w = SharedCommits.WRITERS;
     for (Future<Boolean> blocker : results.subList(0, w)) {
       assertThat(blocker.get(10, TimeUnit.SECONDS)).isTrue();
     }
