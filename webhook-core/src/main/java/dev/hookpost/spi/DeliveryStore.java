@@ -184,6 +184,29 @@ public interface DeliveryStore {
   boolean durable();
 
   /**
+   * Subscribes {@code wake} to the news that deliveries were stored where this publisher cannot
+   * see it happen: a transaction that enqueued through {@code send(event, connection)} committed,
+   * or another publisher instance sent. The engine subscribes its dispatcher when it starts (a
+   * wake-up runs one claim at once instead of at the next poll) and closes the subscription when
+   * it shuts down; the poll stays as the safety net, so a store may miss news or have none.
+   *
+   * <p>Contract for {@code wake}: it may be called on any thread the store owns, and spuriously
+   * (when nothing new is due, or several times for one change); it never blocks nor throws.
+   * The subscription's {@code close()} stops the calls soon after (one already under way may
+   * still finish) and throws nothing.
+   *
+   * <p>Default: no news (the same-JVM case is woken by the publisher itself), returns a
+   * subscription that does nothing. {@code JdbcDeliveryStore} on PostgreSQL listens with
+   * {@code LISTEN/NOTIFY}.
+   *
+   * @return closes the subscription
+   */
+  default AutoCloseable onNewDeliveries(Runnable wake) {
+    java.util.Objects.requireNonNull(wake, "wake");
+    return () -> { };
+  }
+
+  /**
    * A thread-safe store in this process's memory: fast, and lost when the JVM stops. Holds at
    * most 100,000 pending deliveries; see {@link #inMemory(int)}.
    */

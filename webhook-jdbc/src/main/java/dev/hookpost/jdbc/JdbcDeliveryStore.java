@@ -83,9 +83,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private final Transactions db;
   private final boolean powerCutMayLoseLastCommits;
   private final Claims claims;
+  /** Instant pickup on PostgreSQL with pgjdbc; null elsewhere (the publisher polls). */
+  private final PostgresWakeups wakeups;
 
   private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock, Transactions db,
-      boolean powerCutMayLoseLastCommits) {
+      boolean powerCutMayLoseLastCommits, boolean listen) {
     this.powerCutMayLoseLastCommits = powerCutMayLoseLastCommits;
     this.dataSource = dataSource;
     this.dialect = dialect;
@@ -93,6 +95,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     this.clock = clock;
     this.db = db;
     this.claims = new Claims(dialect, schema, db);
+    this.wakeups = listen ? new PostgresWakeups(dataSource, schema, this) : null;
   }
 
   /**
@@ -207,7 +210,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         db.setUp(c);
         Durability.warnIfRelaxed(c, dialect, name);
         schema.migrate(c, dialect, clock.instant());
-        return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits);
+        boolean listen = dialect == Dialect.POSTGRESQL && PostgresWakeups.supported(raw);
+        return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits, listen);
       } catch (SQLException e) {
         throw new WebhookException("JdbcDeliveryStore could not create or migrate its tables " + tablePrefix
             + "*: " + e.getMessage(), e);
@@ -329,8 +333,28 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           added.add(subs.get(i));
         }
       }
+      announce(c, added);
       return added;
     }
+  }
+
+  /** Tells the publishers listening (PostgreSQL) of new deliveries, once the transaction of {@code c} commits. */
+  private void announce(Connection c, List<String> added) throws SQLException {
+    if (wakeups != null && !added.isEmpty()) {
+      wakeups.announce(c);
+    }
+  }
+
+  /**
+   * {@inheritDoc} On PostgreSQL (with the pgjdbc driver) every enqueue notifies, in its
+   * transaction, and one connection of the {@code DataSource} per store listens while at least
+   * one publisher is subscribed: a committed transactional send, or a send by another instance,
+   * is claimed within milliseconds. On SQLite and H2 (one process) there is no such news: the
+   * publisher wakes itself after its own sends and finds a transaction's deliveries at its poll.
+   */
+  @Override
+  public AutoCloseable onNewDeliveries(Runnable wake) {
+    return wakeups != null ? wakeups.subscribe(wake) : TransactionalDeliveryStore.super.onNewDeliveries(wake);
   }
 
   // ---- claims ----
