@@ -95,7 +95,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     this.clock = clock;
     this.db = db;
     this.claims = new Claims(dialect, schema, db);
-    this.wakeups = listen ? new PostgresWakeups(dataSource, schema, this) : null;
+    this.wakeups = listen ? new PostgresWakeups(dataSource, db, schema, this) : null;
   }
 
   /**
@@ -124,6 +124,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     private Clock clock = Clock.systemUTC();
     private Duration statementTimeout = Duration.ofSeconds(10);
     private boolean powerCutMayLoseLastCommits;
+    private boolean instantPickup = true;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -179,6 +180,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
+     * PostgreSQL only: whether each enqueue notifies ({@code pg_notify} in its transaction) and
+     * one connection per store listens, so that publishers claim a committed transactional send,
+     * or another instance's send, at once instead of at their next poll. Turn it off behind a
+     * pooler in transaction mode (PgBouncer), where {@code LISTEN} does not work. Needs the
+     * pgjdbc driver; with another driver it is off. Default true.
+     */
+    public Builder instantPickup(boolean on) {
+      this.instantPickup = on;
+      return this;
+    }
+
+    /**
      * Detects the database, creates or migrates the tables, and returns the store. Safe when
      * several processes do it at once on PostgreSQL.
      *
@@ -210,7 +223,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         db.setUp(c);
         Durability.warnIfRelaxed(c, dialect, name);
         schema.migrate(c, dialect, clock.instant());
-        boolean listen = dialect == Dialect.POSTGRESQL && PostgresWakeups.supported(raw);
+        boolean listen = instantPickup && dialect == Dialect.POSTGRESQL && PostgresWakeups.supported(raw);
         return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits, listen);
       } catch (SQLException e) {
         throw new WebhookException("JdbcDeliveryStore could not create or migrate its tables " + tablePrefix
@@ -246,8 +259,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
-    return db.transaction("enqueue event " + eventId,
-        c -> insert(c, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt));
+    return announce(db.transaction("enqueue event " + eventId,
+        c -> insert(c, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt)), null);
   }
 
   /**
@@ -285,7 +298,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         Durability.checkCaller(bounded, powerCutMayLoseLastCommits, this);
       }
       return subscriptionIds.isEmpty() ? List.of()
-          : insert(bounded, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt);
+          : announce(insert(bounded, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt), eventId);
     } catch (SQLException e) {
       throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -333,21 +346,25 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           added.add(subs.get(i));
         }
       }
-      announce(c, added);
       return added;
     }
   }
 
-  /** Tells the publishers listening (PostgreSQL) of new deliveries, once the transaction of {@code c} commits. */
-  private void announce(Connection c, List<String> added) throws SQLException {
+  /**
+   * Tells the publishers listening (PostgreSQL) of new deliveries: now that the store's own
+   * transaction committed ({@code callersEventId} null), or once the caller's transaction that
+   * enqueued {@code callersEventId} has.
+   */
+  private List<String> announce(List<String> added, String callersEventId) {
     if (wakeups != null && !added.isEmpty()) {
-      wakeups.announce(c);
+      wakeups.announce(callersEventId);
     }
+    return added;
   }
 
   /**
-   * {@inheritDoc} On PostgreSQL (with the pgjdbc driver) every enqueue notifies, in its
-   * transaction, and one connection of the {@code DataSource} per store listens while at least
+   * {@inheritDoc} On PostgreSQL (with the pgjdbc driver) every enqueue notifies once committed
+   * (see {@link Builder#instantPickup}), and one connection of the {@code DataSource} per store listens while at least
    * one publisher is subscribed: a committed transactional send, or a send by another instance,
    * is claimed within milliseconds. On SQLite and H2 (one process) there is no such news: the
    * publisher wakes itself after its own sends and finds a transaction's deliveries at its poll.

@@ -1,7 +1,6 @@
 package dev.hookpost.jdbc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -15,14 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Instant pickup on PostgreSQL: an enqueue {@link #announce announces} its deliveries with
- * {@code pg_notify} in its own transaction (so the news goes out only if, and when, it commits),
- * and one listener thread per store, holding one connection of the store's {@code DataSource} in
- * {@code LISTEN}, wakes every subscribed publisher when news arrives.
+ * Instant pickup on PostgreSQL: an enqueue {@link #announce announces} its deliveries once they
+ * are committed ({@link PostgresAnnouncer} sends a {@code pg_notify}), and one listener thread per
+ * store, holding one connection of the store's {@code DataSource} in {@code LISTEN}, wakes every
+ * subscribed publisher when news arrives.
  *
  * <p>The channel is the deliveries table's name ({@code hookpost_deliveries} by default), so
- * stores with other table prefixes do not wake each other. PostgreSQL folds one transaction's
- * identical notifications into one, so a transaction that enqueues many events sends one.
+ * stores with other table prefixes do not wake each other.
  *
  * <p>The listener starts with the first subscriber and stops (closing its connection) when the
  * last one leaves. When its connection fails it reconnects with a backoff from 100 ms to 5 s and
@@ -43,13 +41,15 @@ final class PostgresWakeups {
   private final DataSource dataSource;
   private final String channel;
   private final Object store;
+  private final PostgresAnnouncer announcer;
   private final Set<Runnable> subscribers = new CopyOnWriteArraySet<>();
   private Listener listener; // guarded by this
 
-  PostgresWakeups(DataSource dataSource, Schema schema, Object store) {
+  PostgresWakeups(DataSource dataSource, Transactions db, Schema schema, Object store) {
     this.dataSource = dataSource;
     this.channel = schema.deliveries.toLowerCase(Locale.ROOT); // as PostgreSQL folds the unquoted table name
     this.store = store;
+    this.announcer = new PostgresAnnouncer(db, schema, channel);
   }
 
   /**
@@ -65,14 +65,15 @@ final class PostgresWakeups {
   }
 
   /**
-   * Announces new deliveries in the transaction of {@code c}: subscribers of every store on the
-   * same tables hear of it once it commits, not at all if it rolls back. Call once per
-   * transaction that enqueued (more are folded into one).
+   * Announces new deliveries to every store listening on the same tables: now that the store's
+   * own transaction committed ({@code callersEventId} null), or once the caller's transaction
+   * that enqueued {@code callersEventId} has committed (see {@link PostgresAnnouncer}).
    */
-  void announce(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
-      ps.setString(1, channel);
-      ps.execute();
+  void announce(String callersEventId) {
+    if (callersEventId == null) {
+      announcer.committed();
+    } else {
+      announcer.watch(callersEventId);
     }
   }
 
