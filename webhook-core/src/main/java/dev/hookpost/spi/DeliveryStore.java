@@ -180,6 +180,30 @@ public interface DeliveryStore {
    */
   int purge(Instant olderThan);
 
+  /**
+   * Deletes up to {@code limit} ended deliveries whose retention is over, with their attempts,
+   * and the events left without deliveries: {@link DeliveryState#DELIVERED} ones that last changed
+   * before {@code deliveredBefore}, and those that can be requeued ({@link DeliveryState#isRequeueable()}:
+   * failed, rejected, skipped) before {@code deadLettersBefore}. Pending deliveries are never
+   * deleted. The publisher calls it on its retention schedule ({@code WebhookPublisher.Builder.retention}),
+   * again after a short pause while a call deletes {@code limit}, so that no call holds locks
+   * for long.
+   *
+   * <p>Default: {@link #purge} of everything ended before the earlier instant, in one call
+   * (it keeps more, and is not bounded by {@code limit}), and nothing when either is null;
+   * {@code JdbcDeliveryStore} deletes in bounded transactions.
+   *
+   * @param deliveredBefore null: keep delivered ones
+   * @param deadLettersBefore null: keep failed, rejected and skipped ones
+   * @return how many deliveries were deleted
+   */
+  default int purgeEnded(Instant deliveredBefore, Instant deadLettersBefore, int limit) {
+    if (deliveredBefore == null || deadLettersBefore == null) {
+      return 0;
+    }
+    return purge(deliveredBefore.isBefore(deadLettersBefore) ? deliveredBefore : deadLettersBefore);
+  }
+
   /** Whether deliveries survive the JVM (a database), rather than living in this process only. */
   boolean durable();
 

@@ -67,9 +67,10 @@ import javax.sql.DataSource;
  *
  * <p>Times are stored as {@code TIMESTAMP WITH TIME ZONE}, to the millisecond. Leases compare
  * instants from the claimers' clocks, so instances sharing a database need synchronized clocks
- * (a skew shortens or lengthens leases by as much). Delivered and skipped deliveries stay in the
- * tables, queryable, until {@link #purge(Instant)}; an event id that is stored, in any state,
- * is not enqueued again until then.
+ * (a skew shortens or lengthens leases by as much). Ended deliveries stay in the tables,
+ * queryable, until the publisher deletes them past its retention ({@link #purgeEnded}, by default
+ * 7 days after delivery, 30 for dead letters) or the application calls {@link #purge(Instant)};
+ * an event id that is stored, in any state, is not enqueued again until then.
  *
  * <p>Thread-safe: every call borrows its own connection from the {@code DataSource} (use a
  * pooled one in production) and holds it only for that call.
@@ -85,6 +86,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private final Claims claims;
   /** Instant pickup on PostgreSQL with pgjdbc; null elsewhere (the publisher polls). */
   private final PostgresWakeups wakeups;
+  private final Purges purges;
 
   private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock, Transactions db,
       boolean powerCutMayLoseLastCommits, boolean listen) {
@@ -96,6 +98,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     this.db = db;
     this.claims = new Claims(dialect, schema, db);
     this.wakeups = listen ? new PostgresWakeups(dataSource, db, schema, this) : null;
+    this.purges = new Purges(db, dialect, schema);
   }
 
   /**
@@ -757,6 +760,19 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       }
       return deleted;
     });
+  }
+
+  /**
+   * {@inheritDoc} One transaction per call, deleting at most {@code limit} deliveries; on
+   * PostgreSQL rows locked by someone else are skipped, so it never waits for a claim or another
+   * instance's purge.
+   *
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   * @throws WebhookException if the database fails (nothing was deleted)
+   */
+  @Override
+  public int purgeEnded(Instant deliveredBefore, Instant deadLettersBefore, int limit) {
+    return purges.ended(deliveredBefore, deadLettersBefore, limit);
   }
 
   /** Always true: deliveries live in the database. */
