@@ -263,7 +263,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       return List.of();
     }
     return announce(db.transaction("enqueue event " + eventId,
-        c -> insert(c, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt)), null);
+        c -> insert(c, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt)), null, eventId);
   }
 
   /**
@@ -301,7 +301,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         Durability.checkCaller(bounded, powerCutMayLoseLastCommits, this);
       }
       return subscriptionIds.isEmpty() ? List.of()
-          : announce(insert(bounded, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt), eventId);
+          : announce(insert(bounded, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt),
+              connection, eventId);
     } catch (SQLException e) {
       throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -355,12 +356,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /**
    * Tells the publishers listening (PostgreSQL) of new deliveries: now that the store's own
-   * transaction committed ({@code callersEventId} null), or once the caller's transaction that
-   * enqueued {@code callersEventId} has.
+   * transaction committed ({@code callers} null), or once the caller's transaction on
+   * {@code callers} that enqueued {@code eventId} has.
    */
-  private List<String> announce(List<String> added, String callersEventId) {
+  private List<String> announce(List<String> added, Connection callers, String eventId) {
     if (wakeups != null && !added.isEmpty()) {
-      wakeups.announce(callersEventId);
+      wakeups.announce(callers, eventId);
     }
     return added;
   }

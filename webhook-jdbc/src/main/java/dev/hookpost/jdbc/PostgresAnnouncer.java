@@ -4,7 +4,7 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  *   <li>After the store's own enqueue transaction commits: {@link #committed}, one notification
  *       soon after (the requests that arrive meanwhile share it).
  *   <li>After an enqueue in the caller's transaction, whose commit the store does not see:
- *       {@link #watch} the event id; one thread looks for the watched events every 5 ms (every
- *       100 ms after the first second), and notifies once some are visible, that is, committed.
- *       An event not seen within {@value #WATCH_SECONDS} s (rolled back, or a long transaction)
- *       is no longer watched: the publishers' poll finds it.
+ *       {@link #watch} the event id; one thread looks for the watched events (at most two per
+ *       connection) every 5 ms (every 100 ms once the newest is a second old), and notifies once
+ *       some are visible, that is, committed. A connection whose events are not seen within
+ *       {@value #WATCH_SECONDS} s (rolled back, or a long transaction) is no longer watched: the
+ *       publishers' poll finds them.
  * </ul>
  *
  * <p>Thread-safe: one daemon thread per store, started on demand and ended after a minute idle;
@@ -47,7 +48,8 @@ final class PostgresAnnouncer {
   private final Transactions db;
   private final Schema schema;
   private final String channel;
-  private final Map<String, Long> watched = new LinkedHashMap<>(); // event id -> when watched (nanoTime); guarded by this
+  /** Per caller's connection (by identity), what to look for; guarded by this. */
+  private final Map<Object, Watch> watched = new IdentityHashMap<>();
   private boolean requested; // guarded by this
   private Thread thread;     // guarded by this: null when not running
 
@@ -63,11 +65,25 @@ final class PostgresAnnouncer {
     wakeUp();
   }
 
-  /** {@code eventId} was enqueued in the caller's transaction: notify once it is committed. */
-  synchronized void watch(String eventId) {
-    watched.putIfAbsent(eventId, System.nanoTime());
+  /**
+   * {@code eventId} was enqueued in the caller's transaction on {@code connection}: notify once it
+   * is committed. Per connection two ids are enough, whatever the number of events: the first
+   * not yet seen and the latest. A connection's transactions commit one after the other, so when
+   * the first is seen, every earlier transaction of the connection has committed too and the one
+   * notification covers them; the latest then takes its place.
+   */
+  synchronized void watch(Object connection, String eventId) {
+    Watch w = watched.get(connection);
+    if (w == null) {
+      watched.put(connection, new Watch(eventId, eventId, System.nanoTime()));
+    } else {
+      watched.put(connection, new Watch(w.first, eventId, System.nanoTime()));
+    }
     wakeUp();
   }
+
+  /** What is looked for on one connection; {@code since} is when {@code latest} was enqueued. */
+  private record Watch(String first, String latest, long since) {}
 
   private void wakeUp() { // holds this
     if (thread == null) {
@@ -98,7 +114,11 @@ final class PostgresAnnouncer {
         }
         notify = requested;
         requested = false;
-        look = new ArrayList<>(watched.keySet());
+        look = new ArrayList<>();
+        for (Watch w : watched.values()) {
+          look.add(w.first);
+          look.add(w.latest);
+        }
       }
       try {
         if (!look.isEmpty()) {
@@ -131,10 +151,13 @@ final class PostgresAnnouncer {
     });
     long tooOld = System.nanoTime() - WATCH_SECONDS * 1_000_000_000L;
     synchronized (this) {
-      for (Iterator<Map.Entry<String, Long>> it = watched.entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<String, Long> e = it.next();
-        if (visible.contains(e.getKey()) || e.getValue() - tooOld < 0) {
+      for (Iterator<Map.Entry<Object, Watch>> it = watched.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Object, Watch> e = it.next();
+        Watch w = e.getValue();
+        if (visible.contains(w.latest) || w.since - tooOld < 0) {
           it.remove();
+        } else if (visible.contains(w.first)) {
+          e.setValue(new Watch(w.latest, w.latest, w.since));
         }
       }
     }
@@ -147,11 +170,11 @@ final class PostgresAnnouncer {
    * is over a second old.
    */
   private void pause(boolean notified) {
-    long youngest = 0;
+    long youngest = Long.MIN_VALUE;
     boolean watching;
     synchronized (this) {
-      for (long at : watched.values()) {
-        youngest = at; // insertion order: the last is the youngest
+      for (Watch w : watched.values()) {
+        youngest = Math.max(youngest, w.since);
       }
       watching = !watched.isEmpty();
     }

@@ -66,14 +66,14 @@ final class PostgresWakeups {
 
   /**
    * Announces new deliveries to every store listening on the same tables: now that the store's
-   * own transaction committed ({@code callersEventId} null), or once the caller's transaction
-   * that enqueued {@code callersEventId} has committed (see {@link PostgresAnnouncer}).
+   * own transaction committed ({@code callers} null), or once the caller's transaction on
+   * {@code callers} that enqueued {@code eventId} has committed (see {@link PostgresAnnouncer}).
    */
-  void announce(String callersEventId) {
-    if (callersEventId == null) {
+  void announce(Connection callers, String eventId) {
+    if (callers == null) {
       announcer.committed();
     } else {
-      announcer.watch(callersEventId);
+      announcer.watch(callers, eventId);
     }
   }
 
