@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every send that returned is delivered; the publisher recovers by itself, without a restart:
  * its pooled connections, its claims and its listener for new deliveries come back.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+// 25 to 45 s on a busy 2-core machine; 82 s once with the load average at 48: the timeout is only a guard
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DatabaseOutageTest {
   private static final int EVENTS = 10_000;
   private static final int PRELOADED = 7_000;
@@ -119,10 +120,10 @@ class DatabaseOutageTest {
       answerMillis = 1;
       long restarted = System.nanoTime();
       for (Future<?> f : sending) {
-        f.get(30, TimeUnit.SECONDS);
+        f.get(60, TimeUnit.SECONDS);
       }
       long sent = System.nanoTime();
-      awaitAtLeast(delivered, EVENTS, Duration.ofSeconds(30));
+      awaitAtLeast(delivered, EVENTS, Duration.ofSeconds(60));
       long done = System.nanoTime();
       System.out.printf("outage test phases (s): start database %.1f, enqueue %d in transactions %.1f, send 200 more"
           + " %.1f, stop + outage %.1f, restart %.1f, send the rest %.1f, deliver the rest %.1f%n", (started - t0) / 1e9,
