@@ -59,9 +59,10 @@ import javax.sql.DataSource;
  *
  * <p>Times are stored as {@code TIMESTAMP WITH TIME ZONE}, to the millisecond. Leases compare
  * instants from the claimers' clocks, so instances sharing a database need synchronized clocks
- * (a skew shortens or lengthens leases by as much). Delivered and skipped deliveries stay in the
- * tables, queryable, until {@link #purge(Instant)}; an event id that is stored, in any state,
- * is not enqueued again until then.
+ * (a skew shortens or lengthens leases by as much). Ended deliveries stay in the tables,
+ * queryable, until the publisher deletes them past its retention ({@link #purgeEnded}, by default
+ * 7 days after delivery, 30 for dead letters) or the application calls {@link #purge(Instant)};
+ * an event id that is stored, in any state, is not enqueued again until then.
  *
  * <p>Concurrent own-transaction enqueues share commits, and so do concurrent retries and ends:
  * a call that finds a commit on its way queues, and the next commit (one statement on
@@ -84,9 +85,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private final Writes writes;
   private final Queries queries;
   private final SharedCommits shared;
+  /** Instant pickup on PostgreSQL with pgjdbc; null elsewhere (the publisher polls). */
+  private final PostgresWakeups wakeups;
+  private final Purges purges;
 
-  private JdbcDeliveryStore(Dialect dialect, Schema schema, Clock clock, Transactions db,
-      boolean powerCutMayLoseLastCommits) {
+  private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock, Transactions db,
+      boolean powerCutMayLoseLastCommits, boolean listen) {
     this.powerCutMayLoseLastCommits = powerCutMayLoseLastCommits;
     this.dialect = dialect;
     this.schema = schema;
@@ -96,6 +100,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     this.writes = new Writes(dialect, schema);
     this.queries = new Queries(schema, clock, db, claims);
     this.shared = new SharedCommits(writes, db, dialect);
+    this.wakeups = listen ? new PostgresWakeups(dataSource, db, schema, this) : null;
+    this.purges = new Purges(db, dialect, schema);
   }
 
   /**
@@ -124,6 +130,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     private Clock clock = Clock.systemUTC();
     private Duration statementTimeout = Duration.ofSeconds(10);
     private boolean powerCutMayLoseLastCommits;
+    private boolean instantPickup = true;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -179,6 +186,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
+     * PostgreSQL only: whether each enqueue notifies ({@code pg_notify} in its transaction) and
+     * one connection per store listens, so that publishers claim a committed transactional send,
+     * or another instance's send, at once instead of at their next poll. Turn it off behind a
+     * pooler in transaction mode (PgBouncer), where {@code LISTEN} does not work. Needs the
+     * pgjdbc driver; with another driver it is off. Default true.
+     */
+    public Builder instantPickup(boolean on) {
+      this.instantPickup = on;
+      return this;
+    }
+
+    /**
      * Detects the database, creates or migrates the tables, and returns the store. Safe when
      * several processes do it at once on PostgreSQL.
      *
@@ -199,7 +218,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         db.setUp(c);
         Durability.warnIfRelaxed(c, dialect, name);
         schema.migrate(c, dialect, clock.instant());
-        return new JdbcDeliveryStore(dialect, schema, clock, db, powerCutMayLoseLastCommits);
+        boolean listen = instantPickup && dialect == Dialect.POSTGRESQL && PostgresWakeups.supported(raw);
+        return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits, listen);
       } catch (SQLException e) {
         throw new WebhookException("JdbcDeliveryStore could not create or migrate its tables " + tablePrefix
             + "*: " + e.getMessage(), e);
@@ -234,7 +254,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
-    return shared.enqueue(new Writes.Enqueue(eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt));
+    return announce(shared.enqueue(new Writes.Enqueue(eventId, eventType, payload, kept, orderingKey,
+        subscriptionIds, dueAt)), null, eventId);
   }
 
   /**
@@ -271,8 +292,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       if (dialect == Dialect.SQLITE) {
         Durability.checkCaller(bounded, powerCutMayLoseLastCommits, this);
       }
-      return subscriptionIds.isEmpty() ? List.of() : writes.enqueue(bounded, List.of(new Writes.Enqueue(eventId,
-          eventType, payload, kept, orderingKey, subscriptionIds, dueAt))).get(0);
+      return subscriptionIds.isEmpty() ? List.of() : announce(writes.enqueue(bounded, List.of(new Writes.Enqueue(
+          eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt))).get(0), connection, eventId);
     } catch (SQLException e) {
       throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -293,6 +314,30 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   /** The shared commits of this store's own-transaction writes (for tests). */
   SharedCommits shared() {
     return shared;
+  }
+
+  /**
+   * Tells the publishers listening (PostgreSQL) of new deliveries: now that the store's own
+   * transaction committed ({@code callers} null), or once the caller's transaction on
+   * {@code callers} that enqueued {@code eventId} has.
+   */
+  private List<String> announce(List<String> added, Connection callers, String eventId) {
+    if (wakeups != null && !added.isEmpty()) {
+      wakeups.announce(callers, eventId);
+    }
+    return added;
+  }
+
+  /**
+   * {@inheritDoc} On PostgreSQL (with the pgjdbc driver) every enqueue notifies once committed
+   * (see {@link Builder#instantPickup}), and one connection of the {@code DataSource} per store listens while at least
+   * one publisher is subscribed: a committed transactional send, or a send by another instance,
+   * is claimed within milliseconds. On SQLite and H2 (one process) there is no such news: the
+   * publisher wakes itself after its own sends and finds a transaction's deliveries at its poll.
+   */
+  @Override
+  public AutoCloseable onNewDeliveries(Runnable wake) {
+    return wakeups != null ? wakeups.subscribe(wake) : TransactionalDeliveryStore.super.onNewDeliveries(wake);
   }
 
   // ---- claims ----
@@ -473,6 +518,19 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public int purge(Instant olderThan) {
     return queries.purge(olderThan);
+  }
+
+  /**
+   * {@inheritDoc} One transaction per call, deleting at most {@code limit} deliveries; on
+   * PostgreSQL rows locked by someone else are skipped, so it never waits for a claim or another
+   * instance's purge.
+   *
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   * @throws WebhookException if the database fails (nothing was deleted)
+   */
+  @Override
+  public int purgeEnded(Instant deliveredBefore, Instant deadLettersBefore, int limit) {
+    return purges.ended(deliveredBefore, deadLettersBefore, limit);
   }
 
   /** Always true: deliveries live in the database. */
