@@ -147,8 +147,8 @@ final class Dispatcher {
     }
     List<Claim> toStart;
     boolean full;
+    int[] asked = new int[1];
     try {
-      int[] asked = new int[1];
       toStart = claim(now, CLAIM_BATCH, asked);
       full = asked[0] > 0 && toStart.size() >= asked[0];
     } finally {
@@ -165,7 +165,9 @@ final class Dispatcher {
     // A store outside this process (a database) changes behind this publisher's back: poll it.
     // One in memory changes only through the publishers using it, which wake their dispatchers.
     Instant poll = store.durable() ? now.plus(settings.pollInterval()) : null;
-    Instant at = store.nextDue().filter(n -> poll == null || n.isBefore(poll)).orElse(poll);
+    // No room: the next claim that ends wakes this loop (Held), so the store is not asked when the
+    // next delivery falls due; with a database that read is a query on every wake-up of a busy publisher.
+    Instant at = asked[0] == 0 ? poll : store.nextDue().filter(n -> poll == null || n.isBefore(poll)).orElse(poll);
     if (!full && at != null) {
       schedule(at);
     }
