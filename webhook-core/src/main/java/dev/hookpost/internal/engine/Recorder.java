@@ -116,7 +116,7 @@ final class Recorder {
     c.move(Claim.Phase.RECORDING, Claim.Phase.DONE);
     held.remove(c);
     if (recorded && c.stored.orderingKey() != null) {
-      due.accept(clock.instant()); // the next delivery of its key may be claimed now
+      nextOfKey();
     }
     if (attempt != null) {
       reporter.attempted(c.stored, c.subscription, attempt);
@@ -127,6 +127,19 @@ final class Recorder {
       } finally {
         handles.complete(c.key, outcome);
       }
+    }
+  }
+
+  /**
+   * A keyed delivery ended: the next of its key may be claimed now. A store in memory says at
+   * once whether anything is due (usually not: the next of the key is not sent yet), so the
+   * dispatcher is woken only for it; a database is asked at the next claim.
+   */
+  private void nextOfKey() {
+    if (store.durable()) {
+      due.accept(clock.instant());
+    } else {
+      store.nextDue().ifPresent(due);
     }
   }
 
