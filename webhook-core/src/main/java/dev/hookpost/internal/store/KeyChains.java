@@ -12,7 +12,7 @@ import java.util.Map;
  * {@link InMemoryDeliveryStore}'s lock.
  */
 final class KeyChains {
-  /** One chain's ends; empty chains are dropped. */
+  /** One chain's ends; empty chains are dropped (a subscription's map of them is kept, one per subscription). */
   static final class Chain {
     private Entry first;
     private Entry last;
@@ -82,12 +82,8 @@ final class KeyChains {
     e.chain = null;
     e.chainPrev = null;
     e.chainNext = null;
-    if (chain.first == null) {
-      Map<String, Chain> keys = bySubscription.get(e.key.subscriptionId());
-      keys.remove(e.orderingKey);
-      if (keys.isEmpty()) {
-        bySubscription.remove(e.key.subscriptionId());
-      }
+    if (chain.first == null) { // the subscription's map stays, empty: its next keyed delivery needs it again
+      bySubscription.get(e.key.subscriptionId()).remove(e.orderingKey);
       return null;
     }
     return wasFirst ? chain.first : null;
