@@ -63,8 +63,27 @@ public interface SubscriptionRegistry {
    */
   void add(Subscription subscription);
 
-  /** Removes the subscription with {@code id}; returns whether there was one. */
+  /**
+   * Removes the subscription with {@code id}; returns whether there was one. Through
+   * {@code publisher.subscriptions()}, every delivery of it ends: those pending at once as
+   * skipped, those in flight as their attempt decides (skipped rather than retried), and those
+   * stored later (a send racing the removal, or one of another instance that has not seen it yet)
+   * as skipped when claimed.
+   */
   boolean remove(String id);
+
+  /**
+   * Whether subscription {@code id} was removed and not added again since, as far as this
+   * registry remembers: a publisher then ends the deliveries still stored for it as skipped
+   * ("subscription was removed") instead of making them wait for the id to be registered. A
+   * registry that several publishers share keeps this so that each sees another's removal
+   * ({@code JdbcSubscriptionRegistry} does, for 30 days). Each publisher remembers the removals
+   * made through it in any case. Called when a claimed delivery's id is not found, and when an
+   * attempt failed and would be retried. Default: false (nothing remembered).
+   */
+  default boolean removed(String id) {
+    return false;
+  }
 
   /**
    * Puts {@code subscription} in the place of the one with the same id, e.g. after

@@ -32,7 +32,10 @@ enum Dialect {
   /**
    * SQLite 3.35 or later through the xerial driver, in WAL mode: embedded, a single instance,
    * every returned commit survives kill -9 (and, with {@code synchronous=FULL}, a power cut).
-   * There is no identity column but the rowid: an insert numbers {@code seq} after the last row.
+   * There is no identity column (the rowid is not one: VACUUM may renumber it), so an insert
+   * numbers {@code seq} after the highest one, under SQLite's single writer (schema version 4
+   * indexes {@code seq} for that look-up); a delivery is never numbered below an earlier one
+   * still stored, which is what ordering keys compare.
    */
   SQLITE("BLOB", "INTEGER", 3) {
     @Override
@@ -44,7 +47,7 @@ enum Dialect {
     String insertDeliveryIfAbsent(String table) {
       return "INSERT INTO " + table + " (delivery_id, event_id, subscription_id, state, attempts, created_at,"
           + " next_attempt_at, last_status, updated_at, ordering_key, seq) VALUES (?, ?, ?, 'PENDING', 0, ?, ?, 0, ?, ?,"
-          + " (SELECT COALESCE(MAX(rowid), 0) + 1 FROM " + table + ")) ON CONFLICT (delivery_id) DO NOTHING";
+          + " (SELECT COALESCE(MAX(seq), 0) + 1 FROM " + table + ")) ON CONFLICT (delivery_id) DO NOTHING";
     }
   },
 

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +35,10 @@ import javax.sql.DataSource;
  * <p>Lookups ({@link #matching}, {@link #find}) are cached per tenant and per id for at most
  * the staleness set with {@link Builder#cacheFor} (default 1 s): a change made through another
  * instance is seen within that time; one made through this instance at once. Listing
- * ({@link #all}, {@link #ofTenant}) always reads the table.
+ * ({@link #all}, {@link #ofTenant}) always reads the table. A removed id is kept for 30 days (or
+ * until added again) in table {@code <prefix>subscription_removals}, read uncached by
+ * {@link #removed}: every instance ends the deliveries of a subscription removed through another,
+ * even those it stores from its cache after the removal.
  *
  * <p>Defaults: table {@code hookpost_subscriptions} (created if missing), 1 s staleness. Secrets
  * are stored as given, in clear: protect the table like any credential store. A subscription's
@@ -208,6 +212,7 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
           + " the tenant and the endpoint)");
     }
     db.transaction("add subscription " + subscription.id(), c -> {
+      table.forgetRemoved(c, subscription.id());
       table.insert(c, subscription);
       return null;
     });
@@ -254,22 +259,60 @@ public final class JdbcSubscriptionRegistry implements SubscriptionRegistry {
     }
   }
 
+  /**
+   * {@inheritDoc} The id is remembered as removed in table {@code <prefix>subscription_removals}
+   * (for 30 days, or until added again), so that every instance ends its deliveries
+   * ({@link #removed}).
+   *
+   * @throws WebhookException if the database fails
+   */
   @Override
   public boolean remove(String id) {
     Optional<Subscription> s = select("id = ?", id).stream().findFirst();
-    boolean removed = update("remove subscription " + id, "DELETE FROM " + table.table + " WHERE id = ?", id) > 0;
+    boolean removed = db.transaction("remove subscription " + id, c -> {
+      table.rememberRemoved(c, List.of(id), Instant.now());
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table.table + " WHERE id = ?")) {
+        ps.setString(1, id);
+        return ps.executeUpdate() > 0;
+      }
+    });
     s.ifPresent(this::forget);
     return removed;
   }
 
+  /** {@inheritDoc} Each id is remembered as removed, as by {@link #remove}. */
   @Override
   public int removeTenant(String tenant) {
     Objects.requireNonNull(tenant, "tenant");
     List<Subscription> gone = ofTenant(tenant);
-    int n = update("remove the subscriptions of tenant " + tenant, "DELETE FROM " + table.table + " WHERE tenant = ?",
-        tenant);
+    int n = db.transaction("remove the subscriptions of tenant " + tenant, c -> {
+      table.rememberRemoved(c, gone.stream().map(Subscription::id).toList(), Instant.now());
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table.table + " WHERE tenant = ?")) {
+        ps.setString(1, tenant);
+        return ps.executeUpdate();
+      }
+    });
     gone.forEach(this::forget);
     return n;
+  }
+
+  /**
+   * {@inheritDoc} Read from table {@code <prefix>subscription_removals} every time, not cached:
+   * the publisher asks only for ids it did not find and after a failed attempt, and a removal
+   * must not wait for a cache.
+   *
+   * @throws WebhookException if the database fails
+   */
+  @Override
+  public boolean removed(String id) {
+    return db.read("read whether subscription " + id + " was removed", tx -> {
+      try (PreparedStatement ps = tx.prepareStatement("SELECT 1 FROM " + table.removals + " WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
   }
 
   /**

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Schema {
   /** The version this library writes and reads. */
-  static final int LATEST = 3;
+  static final int LATEST = 4;
   /** Longest error text kept in {@code last_error} and in the history, in characters. */
   static final int MAX_ERROR_LENGTH = 2000;
 
@@ -53,6 +53,10 @@ final class Schema {
           // claims: is an earlier delivery of the same subscription and key still pending?
           "CREATE INDEX IF NOT EXISTS " + prefix + "deliveries_key ON " + deliveries
               + " (subscription_id, ordering_key, seq)");
+    }
+    if (version == 4) { // SQLite numbers seq after the highest one (Dialect.SQLITE): that look-up's index
+      return dialect != Dialect.SQLITE ? List.of()
+          : List.of("CREATE INDEX IF NOT EXISTS " + prefix + "deliveries_seq ON " + deliveries + " (seq)");
     }
     if (version != 1) {
       throw new IllegalArgumentException("no schema version " + version);
@@ -114,6 +118,7 @@ final class Schema {
       case 1 -> "events, deliveries, attempts";
       case 2 -> "events.metadata";
       case 3 -> "ordering keys";
+      case 4 -> "SQLite: seq after the highest seq";
       default -> "version " + version;
     };
   }

@@ -30,11 +30,17 @@ final class SubscriptionTable {
       + " failures";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** How long a removed id is remembered ({@link #removals}). */
+  static final java.time.Duration REMEMBER_REMOVALS = java.time.Duration.ofDays(30);
+
   final String table;
+  /** Ids removed and not added again since, with when: every instance ends their deliveries. */
+  final String removals;
   private final Dialect dialect;
 
   SubscriptionTable(String prefix, Dialect dialect) {
     this.table = prefix + "subscriptions";
+    this.removals = prefix + "subscription_removals";
     this.dialect = dialect;
   }
 
@@ -56,6 +62,36 @@ final class SubscriptionTable {
           + "failures INT DEFAULT 0 NOT NULL, "
           + "failing_since TIMESTAMP WITH TIME ZONE)");
       s.execute("CREATE INDEX IF NOT EXISTS " + table + "_tenant ON " + table + " (tenant, seq)");
+      s.execute("CREATE TABLE IF NOT EXISTS " + removals + " ("
+          + "id VARCHAR(255) NOT NULL PRIMARY KEY, "
+          + "removed_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+    }
+  }
+
+  /**
+   * Remembers that {@code ids} were removed at {@code now}, and forgets removals older than
+   * {@link #REMEMBER_REMOVALS}.
+   */
+  void rememberRemoved(Connection c, List<String> ids, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + removals + " WHERE removed_at < ?")) {
+      Params.setInstant(ps, 1, now.minus(REMEMBER_REMOVALS));
+      ps.executeUpdate();
+    }
+    for (String id : ids) {
+      forgetRemoved(c, id);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + removals + " (id, removed_at) VALUES (?, ?)")) {
+        ps.setString(1, id);
+        Params.setInstant(ps, 2, now);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** {@code id} is added (again): not removed any more. */
+  void forgetRemoved(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + removals + " WHERE id = ?")) {
+      ps.setString(1, id);
+      ps.executeUpdate();
     }
   }
 

@@ -172,6 +172,57 @@ class JdbcSubscriptionRegistryTest {
   }
 
   @Test
+  void aRemovalThroughOneInstanceEndsWhatAnotherStillSendsFromItsCacheEachSendInOneOutcome() throws Exception {
+    JdbcSubscriptionRegistry cachingAnHour = JdbcSubscriptionRegistry.builder(h2).cacheFor(Duration.ofHours(1)).build();
+    try (WebhookPublisher here = publisherOn(registry); WebhookPublisher there = publisherOn(cachingAnHour)) {
+      for (int round = 0; round < 10; round++) {
+        String tenant = "t" + round;
+        String id = tenant + "-1";
+        registry.add(sub(id, tenant).build());
+        assertThat(cachingAnHour.matching(tenant, "order.created")).hasSize(1); // cached for the hour
+        assertThat(cachingAnHour.find(id)).isPresent();
+        List<dev.hookpost.SendHandle> sends = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) { // attempted, answered 503, waiting an hour for their retry
+          sends.add(there.send(Event.of("order.created", Map.of()).forTenant(tenant)));
+        }
+        Thread remover = new Thread(() -> here.subscriptions().remove(id));
+        remover.start();
+        for (int i = 0; i < 10; i++) { // racing the removal, then after it: the cache still matches them
+          sends.add(there.send(Event.of("order.created", Map.of()).forTenant(tenant)));
+        }
+        remover.join();
+
+        for (dev.hookpost.SendHandle send : sends) {
+          assertThat(send.outcomes().get(10, java.util.concurrent.TimeUnit.SECONDS)).as("round %d", round)
+              .singleElement().isInstanceOfSatisfying(DeliveryOutcome.Skipped.class,
+                  o -> assertThat(o.reason()).isEqualTo("subscription was removed"));
+        }
+        assertThat(registry.removed(id)).isTrue();
+        assertThat(cachingAnHour.removed(id)).isTrue();
+      }
+    }
+  }
+
+  /** A publisher on the shared H2 store, whose endpoint answers 503 and whose retries wait an hour. */
+  private WebhookPublisher publisherOn(JdbcSubscriptionRegistry r) {
+    return WebhookPublisher.builder().registry(r).store(JdbcDeliveryStore.create(h2))
+        .retryPolicy(RetryPolicy.fixedSchedule(Duration.ofHours(1))).pollInterval(Duration.ofMillis(50))
+        .transport(request -> CompletableFuture.completedFuture(TransportResponse.of(503))).build();
+  }
+
+  @Test
+  void aRemovedIdIsRememberedUntilItIsAddedAgain() {
+    registry.add(sub("acme-1", "acme").build());
+    assertThat(registry.removed("acme-1")).isFalse();
+
+    registry.remove("acme-1");
+    assertThat(JdbcSubscriptionRegistry.create(h2).removed("acme-1")).as("another instance sees it").isTrue();
+
+    registry.add(sub("acme-1", "acme").build());
+    assertThat(registry.removed("acme-1")).isFalse();
+  }
+
+  @Test
   void twoPublishersFailingOnceEachDisableTheEndpointTogether() {
     registry.add(sub("acme-1", "acme").build());
     JdbcSubscriptionRegistry other = JdbcSubscriptionRegistry.builder(h2).cacheFor(Duration.ZERO).build();

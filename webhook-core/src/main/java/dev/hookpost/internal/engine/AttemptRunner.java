@@ -115,6 +115,13 @@ final class AttemptRunner {
       queues.release(c, nanos(), this::start);
       return;
     }
+    if (recorder.removedSinceClaimed(c)) { // not sent to an endpoint the application removed
+      queues.release(c, nanos(), this::start);
+      if (c.move(Claim.Phase.RUNNING, Claim.Phase.RECORDING)) {
+        recorder.skip(c, ManagedRegistry.REMOVED);
+      }
+      return;
+    }
     Instant start = clock.instant();
     if (!start.isBefore(c.leaseUntil.minus(lease.dividedBy(2)))) {
       // It waited so long that the lease may end during the attempt, and another claimer send it alongside.

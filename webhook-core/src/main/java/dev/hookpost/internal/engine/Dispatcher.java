@@ -47,6 +47,7 @@ final class Dispatcher {
   private final Unregistered unregistered;
   private AttemptRunner runner;
   private Recorder recorder;
+  private Removals removals;
 
   private final Object claimLock = new Object();
   private long claims; // guarded by claimLock: numbers the lease tokens
@@ -79,9 +80,10 @@ final class Dispatcher {
   }
 
   /** Wires the parts made after this one (they call back into {@link #wake}). */
-  void connect(AttemptRunner runner, Recorder recorder) {
+  void connect(AttemptRunner runner, Recorder recorder, Removals removals) {
     this.runner = runner;
     this.recorder = recorder;
+    this.removals = removals;
   }
 
   /**
@@ -206,6 +208,13 @@ final class Dispatcher {
           Reporter.safely(() -> Reporter.log.error("looking up subscription {} in {} failed; {} waits for the next"
               + " poll", sd.subscriptionId(), registry, sd.deliveryId(), e));
           waitFor(sd, lease, now.plus(settings.pollInterval()));
+          continue;
+        }
+        Subscription removed = s == null ? removals.removed(sd.subscriptionId()) : null;
+        if (removed != null) { // removed (here, or another publisher says so): it ends
+          Claim c = new Claim(sd, removed, defaultPolicy, ManagedRegistry.REMOVED, lease, leaseUntil);
+          held.add(c);
+          out.add(c);
           continue;
         }
         if (s == null) { // not registered (yet): it waits; only removing the subscription ends it

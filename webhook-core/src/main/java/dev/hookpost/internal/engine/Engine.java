@@ -72,11 +72,12 @@ public final class Engine {
         System::nanoTime);
     EndpointHealth health = new EndpointHealth(settings.disableAfterFailedDeliveries(),
         settings.disableAfterFailingFor(), registry);
+    Removals removals = new Removals(registry);
     Recorder recorder = new Recorder(store, clock, held, handles, reporter, backlog, health, registry,
-        dispatcher::dueAt);
+        dispatcher::dueAt, removals);
     AttemptRunner runner = new AttemptRunner(transport, chain, clock, threads, queues, recorder, settings);
-    dispatcher.connect(runner, recorder);
-    this.registry = new ManagedRegistry(registry, store, clock, recorder, dispatcher);
+    dispatcher.connect(runner, recorder, removals);
+    this.registry = new ManagedRegistry(registry, recorder, dispatcher, removals);
     this.intake = new Intake(store, registry, codec, clock, settings, lifecycle, handles,
         backlog, dispatcher, runner, recorder, chain);
     this.shutdown = new Shutdown(store, owner, clock, lifecycle, dispatcher, queues, held, handles, recorder,

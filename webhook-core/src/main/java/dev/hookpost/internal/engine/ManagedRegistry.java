@@ -1,12 +1,7 @@
 package dev.hookpost.internal.engine;
 
-import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Subscription;
 import dev.hookpost.SubscriptionRegistry;
-import dev.hookpost.internal.store.DeliveryKey;
-import dev.hookpost.spi.DeliveryStore;
-import dev.hookpost.spi.StoredDelivery;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,16 +16,13 @@ final class ManagedRegistry implements SubscriptionRegistry {
   static final String REMOVED = "subscription was removed";
 
   private final SubscriptionRegistry registry;
-  private final DeliveryStore store;
-  private final Clock clock;
   private final Recorder recorder;
   private final Dispatcher dispatcher;
+  private final Removals removals;
 
-  ManagedRegistry(SubscriptionRegistry registry, DeliveryStore store, Clock clock, Recorder recorder,
-      Dispatcher dispatcher) {
+  ManagedRegistry(SubscriptionRegistry registry, Recorder recorder, Dispatcher dispatcher, Removals removals) {
     this.registry = registry;
-    this.store = store;
-    this.clock = clock;
+    this.removals = removals;
     this.recorder = recorder;
     this.dispatcher = dispatcher;
   }
@@ -59,6 +51,7 @@ final class ManagedRegistry implements SubscriptionRegistry {
   @Override
   public void add(Subscription subscription) {
     registry.add(subscription);
+    removals.added(subscription.id());
     dispatcher.registryChanged(subscription.id());
   }
 
@@ -71,7 +64,9 @@ final class ManagedRegistry implements SubscriptionRegistry {
 
   /**
    * Removes the subscription, then ends its pending deliveries that no attempt holds as
-   * {@code Skipped}, reporting each; those in flight end as their attempt decides.
+   * {@code Skipped}, reporting each. Those in flight end as their attempt decides, but are not
+   * retried: they end as skipped too; those claimed and not yet attempted, and those a send
+   * racing this call stores, end as skipped when the publisher reaches them ({@link Removals}).
    *
    * @return whether the registry held it
    * @throws dev.hookpost.WebhookException if the store fails: the subscription is removed, its
@@ -80,7 +75,14 @@ final class ManagedRegistry implements SubscriptionRegistry {
   @Override
   public boolean remove(String id) {
     Subscription gone = registry.find(id).orElseGet(() -> Dispatcher.placeholder(id));
-    boolean removed = registry.remove(id);
+    removals.removing(gone); // first: a claim that no longer finds it must know why
+    boolean removed;
+    try {
+      removed = registry.remove(id);
+    } catch (RuntimeException e) {
+      removals.added(id); // still registered: its deliveries go on
+      throw e;
+    }
     skipPending(gone);
     return removed;
   }
@@ -95,7 +97,14 @@ final class ManagedRegistry implements SubscriptionRegistry {
   @Override
   public int removeTenant(String tenant) {
     List<Subscription> gone = registry.ofTenant(tenant);
-    int n = registry.removeTenant(tenant);
+    gone.forEach(removals::removing);
+    int n;
+    try {
+      n = registry.removeTenant(tenant);
+    } catch (RuntimeException e) {
+      gone.forEach(s -> removals.added(s.id()));
+      throw e;
+    }
     for (Subscription s : gone) {
       skipPending(s);
     }
@@ -103,12 +112,14 @@ final class ManagedRegistry implements SubscriptionRegistry {
   }
 
   private void skipPending(Subscription gone) {
-    String id = gone.id();
-    dispatcher.registryChanged(id);
-    for (StoredDelivery d : store.skipPending(id, REMOVED, clock.instant())) {
-      recorder.tell(new DeliveryKey(d.eventId(), id), d.eventType(),
-          new DeliveryOutcome.Skipped(d.eventId(), gone, d.attempts(), REMOVED));
-    }
+    dispatcher.registryChanged(gone.id());
+    recorder.skipPending(gone);
+  }
+
+  /** Whether {@code id} was removed through this publisher, or its registry says so. */
+  @Override
+  public boolean removed(String id) {
+    return removals.removed(id) != null;
   }
 
   @Override

@@ -4,9 +4,11 @@ import dev.hookpost.Attempt;
 import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.Subscription;
 import dev.hookpost.SubscriptionRegistry;
+import dev.hookpost.internal.store.DeliveryKey;
 import dev.hookpost.spi.AttemptRecord;
 import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.spi.DeliveryStore;
+import dev.hookpost.spi.StoredDelivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +33,12 @@ final class Recorder {
   /** Tells the dispatcher when a delivery handed back falls due. */
   private final Consumer<Instant> due;
   private final HandBacks handBacks = new HandBacks();
+  private final Removals removals;
 
   Recorder(DeliveryStore store, Clock clock, Held held, Handles handles, Reporter reporter,
-      BacklogLimit backlog, EndpointHealth health, SubscriptionRegistry registry, Consumer<Instant> due) {
+      BacklogLimit backlog, EndpointHealth health, SubscriptionRegistry registry, Consumer<Instant> due,
+      Removals removals) {
+    this.removals = removals;
     this.store = store;
     this.clock = clock;
     this.held = held;
@@ -54,9 +59,16 @@ final class Recorder {
         backlog.add(c.subscription.id(), 1); // it starts failing
       }
       release(c, record, clock.instant().plus(retry.delay()), null);
+      // Asked after the retry is written: a removal before it, here or elsewhere, is seen, and one
+      // after it skips the retry with the other pending ones.
+      boolean removed = gone(c.subscription.id());
       // Listeners last, with the claim let go: one that closes the publisher does not wait for itself.
       reporter.attempted(c.stored, c.subscription, attempt);
-      reporter.retryScheduled(c.stored, c.subscription, attempt, retry.delay());
+      if (removed) {
+        skipPending(c.subscription); // it ends as skipped, not retried
+      } else {
+        reporter.retryScheduled(c.stored, c.subscription, attempt, retry.delay());
+      }
       return;
     }
     Verdict.End end = (Verdict.End) verdict;
@@ -86,8 +98,29 @@ final class Recorder {
 
   /** Ends {@code c} without an attempt as skipped (its subscription is disabled or gone). */
   void skip(Claim c) {
+    skip(c, c.skip);
+  }
+
+  /** Ends {@code c} without an attempt as skipped, for {@code reason}. */
+  void skip(Claim c, String reason) {
     end(c, DeliveryState.SKIPPED, null, new DeliveryOutcome.Skipped(c.stored.eventId(), c.subscription,
-        c.stored.attempts(), c.skip), null);
+        c.stored.attempts(), reason), null);
+  }
+
+  /**
+   * Whether {@code c}'s subscription was removed through this publisher after it was claimed:
+   * its attempt is not made ({@link #skip(Claim, String)} it instead). Cheap while nothing was removed.
+   */
+  boolean removedSinceClaimed(Claim c) {
+    return removals.removedHere(c.subscription.id()) != null;
+  }
+
+  /**
+   * Whether {@code id} was removed here or elsewhere and not added again: asks the registry when
+   * not here, even while a cache of it still serves the subscription.
+   */
+  private boolean gone(String id) {
+    return removals.removed(id) != null;
   }
 
   /**
@@ -116,7 +149,7 @@ final class Recorder {
     c.move(Claim.Phase.RECORDING, Claim.Phase.DONE);
     held.remove(c);
     if (recorded && c.stored.orderingKey() != null) {
-      due.accept(clock.instant()); // the next delivery of its key may be claimed now
+      nextOfKey();
     }
     if (attempt != null) {
       reporter.attempted(c.stored, c.subscription, attempt);
@@ -127,6 +160,19 @@ final class Recorder {
       } finally {
         handles.complete(c.key, outcome);
       }
+    }
+  }
+
+  /**
+   * A keyed delivery ended: the next of its key may be claimed now. A store in memory says at
+   * once whether anything is due (usually not: the next of the key is not sent yet), so the
+   * dispatcher is woken only for it; a database is asked at the next claim.
+   */
+  private void nextOfKey() {
+    if (store.durable()) {
+      due.accept(clock.instant());
+    } else {
+      store.nextDue().ifPresent(due);
     }
   }
 
@@ -181,8 +227,20 @@ final class Recorder {
     return a;
   }
 
+  /**
+   * Ends the pending deliveries of {@code gone}, a removed subscription, that no attempt holds,
+   * as skipped, and reports each.
+   */
+  void skipPending(Subscription gone) {
+    String id = gone.id();
+    for (StoredDelivery d : store.skipPending(id, ManagedRegistry.REMOVED, clock.instant())) {
+      tell(new DeliveryKey(d.eventId(), id), d.eventType(),
+          new DeliveryOutcome.Skipped(d.eventId(), gone, d.attempts(), ManagedRegistry.REMOVED));
+    }
+  }
+
   /** Reports an outcome this publisher decided without the store (at send time, or at shutdown). */
-  void tell(dev.hookpost.internal.store.DeliveryKey key, String eventType, DeliveryOutcome outcome) {
+  void tell(DeliveryKey key, String eventType, DeliveryOutcome outcome) {
     try {
       reporter.outcome(eventType, outcome);
     } finally {

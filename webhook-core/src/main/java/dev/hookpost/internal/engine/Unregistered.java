@@ -8,7 +8,8 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Deliveries claimed for a subscription id the registry does not hold: they are not ended (the
+ * Deliveries claimed for a subscription id the registry does not hold and that was not removed
+ * ({@link Removals}, whose deliveries end as skipped): they are not ended (the
  * subscription may come back, e.g. registered a moment after a restart) but wait, and this
  * says so in one WARN line per subscription id at most every {@link #LOG_EVERY}, with how many
  * of its deliveries are pending. Only the application ends them, by removing the subscription.

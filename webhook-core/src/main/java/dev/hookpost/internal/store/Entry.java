@@ -29,6 +29,10 @@ final class Entry {
   Instant updatedAt;
   String owner; // non-null while leased
   Instant leaseUntil;
+  /** While it has a key and is unended: its chain in {@link KeyChains}, and its neighbours there. */
+  KeyChains.Chain chain;
+  Entry chainPrev;
+  Entry chainNext;
   /** Attempts from the second on, with the first; null while there was at most one (most deliveries). */
   ArrayDeque<AttemptRecord> history;
 

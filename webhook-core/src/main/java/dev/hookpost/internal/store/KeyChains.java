@@ -2,41 +2,60 @@ package dev.hookpost.internal.store;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The unended deliveries of each (subscription, ordering key), in enqueue order: only the first
- * of a chain may be claimed. Deliveries without a key are not held here. Not thread-safe: used
- * under {@link InMemoryDeliveryStore}'s lock.
+ * of a chain may be claimed. Deliveries without a key are not held here. Each chain is a list
+ * linked through its entries ({@link Entry#chain}, {@link Entry#chainPrev}, {@link Entry#chainNext}),
+ * so that asking whether an entry is first, and removing it, look nothing up; only adding finds
+ * the chain, by subscription then key (no key object is made). Not thread-safe: used under
+ * {@link InMemoryDeliveryStore}'s lock.
  */
 final class KeyChains {
-  private record Chain(String subscriptionId, String orderingKey) {}
-
-  private final Map<Chain, TreeSet<Entry>> chains = new HashMap<>();
-
-  private static Chain chainOf(Entry e) {
-    return new Chain(e.key.subscriptionId(), e.orderingKey);
+  /** One chain's ends; empty chains are dropped (a subscription's map of them is kept, one per subscription). */
+  static final class Chain {
+    private Entry first;
+    private Entry last;
   }
 
+  private final Map<String, Map<String, Chain>> bySubscription = new HashMap<>();
+
   /**
-   * Adds an entry that is pending (new, or requeued), in enqueue order.
+   * Adds an entry that is pending (new, or requeued), in enqueue order ({@link Entry#seq}).
    *
    * @return the chain's first entry before, if {@code e} took its place (it must stop being due); else null
    */
   Entry add(Entry e) {
-    TreeSet<Entry> chain = chains.computeIfAbsent(chainOf(e), k -> new TreeSet<>((a, b) -> Long.compare(a.seq, b.seq)));
-    Entry first = chain.isEmpty() ? null : chain.first();
-    chain.add(e);
-    return first != null && chain.first() == e ? first : null;
+    Map<String, Chain> keys = bySubscription.computeIfAbsent(e.key.subscriptionId(), s -> new HashMap<>());
+    Chain chain = keys.get(e.orderingKey);
+    if (chain == null) {
+      chain = new Chain();
+      keys.put(e.orderingKey, chain);
+    }
+    e.chain = chain;
+    Entry after = chain.last; // new deliveries go last; a requeued one goes back to its place
+    while (after != null && after.seq > e.seq) {
+      after = after.chainPrev;
+    }
+    Entry before = after == null ? chain.first : after.chainNext;
+    e.chainPrev = after;
+    e.chainNext = before;
+    if (before == null) {
+      chain.last = e;
+    } else {
+      before.chainPrev = e;
+    }
+    if (after == null) {
+      chain.first = e;
+      return before; // e displaced the first, if there was one
+    }
+    after.chainNext = e;
+    return null;
   }
 
   /** Whether {@code e} may be claimed: it has no key, or it is the first of its chain. */
   boolean claimable(Entry e) {
-    if (e.orderingKey == null) {
-      return true;
-    }
-    TreeSet<Entry> chain = chains.get(chainOf(e));
-    return chain != null && chain.first() == e;
+    return e.orderingKey == null || (e.chain != null && e.chain.first == e);
   }
 
   /**
@@ -45,20 +64,28 @@ final class KeyChains {
    * @return the chain's new first entry, which may be claimed now, or null
    */
   Entry remove(Entry e) {
-    if (e.orderingKey == null) {
-      return null;
-    }
-    Chain key = chainOf(e);
-    TreeSet<Entry> chain = chains.get(key);
+    Chain chain = e.chain;
     if (chain == null) {
       return null;
     }
-    boolean wasFirst = chain.first() == e;
-    chain.remove(e);
-    if (chain.isEmpty()) {
-      chains.remove(key);
+    boolean wasFirst = chain.first == e;
+    if (e.chainPrev == null) {
+      chain.first = e.chainNext;
+    } else {
+      e.chainPrev.chainNext = e.chainNext;
+    }
+    if (e.chainNext == null) {
+      chain.last = e.chainPrev;
+    } else {
+      e.chainNext.chainPrev = e.chainPrev;
+    }
+    e.chain = null;
+    e.chainPrev = null;
+    e.chainNext = null;
+    if (chain.first == null) { // the subscription's map stays, empty: its next keyed delivery needs it again
+      bySubscription.get(e.key.subscriptionId()).remove(e.orderingKey);
       return null;
     }
-    return wasFirst ? chain.first() : null;
+    return wasFirst ? chain.first : null;
   }
 }
