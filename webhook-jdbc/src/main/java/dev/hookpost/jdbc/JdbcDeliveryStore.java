@@ -186,8 +186,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
-     * PostgreSQL only: whether each enqueue notifies ({@code pg_notify} in its transaction) and
-     * one connection per store listens, so that publishers claim a committed transactional send,
+     * PostgreSQL only: whether each committed enqueue is announced ({@code pg_notify} in a small
+     * transaction of its own just after the commit, see the README) and one connection per store
+     * listens, so that publishers claim a committed transactional send,
      * or another instance's send, at once instead of at their next poll. Turn it off behind a
      * pooler in transaction mode (PgBouncer), where {@code LISTEN} does not work. Needs the
      * pgjdbc driver; with another driver it is off. Default true.

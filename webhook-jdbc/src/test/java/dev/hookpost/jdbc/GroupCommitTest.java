@@ -63,10 +63,12 @@ class GroupCommitTest {
     List<Future<String>> out = new ArrayList<>();
     out.add(pool.submit(() -> group.submit("first")));
     awaitTrue(() -> batches.size() == 1);
-    for (String item : items) {
+    for (int i = 0; i < items.length; i++) {
+      String item = items[i];
+      int queued = i + 1;
       out.add(pool.submit(() -> group.submit(item)));
+      awaitTrue(() -> group.queued() == queued); // one at a time: the queue's order is the items' order
     }
-    awaitTrue(() -> group.queued() == items.length);
     open.countDown();
     return out;
   }
