@@ -88,7 +88,7 @@ final class Intake {
           + " an id the receiver can fetch details with) or raise maxPayloadBytes");
     }
     List<Subscription> matching = ContentMatch.keep(registry.matching(event.tenant(), event.type()), body, event.id());
-    Handles.PendingSend send = new Handles.PendingSend(event.id(), matching.size());
+    Handles.PendingSend send = new Handles.PendingSend(matching.size());
     List<Subscription> toStore = new ArrayList<>(matching.size());
     List<Integer> indexes = new ArrayList<>(matching.size());
     List<DeliveryOutcome> told = new ArrayList<>(0);
@@ -123,7 +123,7 @@ final class Intake {
     if (stored.wake()) { // after this send's own attempts are on their way: the rest of a fan-out
       dispatcher.wake();
     }
-    return send.future;
+    return send;
   }
 
   /**
