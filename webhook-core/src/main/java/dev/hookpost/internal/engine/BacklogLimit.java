@@ -18,12 +18,11 @@ import java.util.function.LongSupplier;
  * <p>The number is the store's ({@link DeliveryStore#countFailing}), the same for every
  * publisher sharing it; this class caches it per subscription, adds this publisher's own
  * changes as they happen, and reads it again from the store once it is older than the refresh
- * interval, so the cache is corrected from the store and never drifts. A durable store's read
- * runs on {@code reader}, never on the sending thread (a database counts in milliseconds when
- * the backlog is large), once per interval per subscription; until the first read lands, a
- * subscription counts only this publisher's own changes. An in-memory store's count is a map
- * lookup, read on the sending thread: handing it over would wake a thread for nothing. Memory:
- * one entry per subscription. Thread-safe.
+ * interval, so the cache is corrected from the store and never drifts. The read runs on
+ * {@code reader}, never on the sending thread (a database counts in milliseconds when the
+ * backlog is large), at most one at a time and once per interval per subscription; until the
+ * first read lands, a subscription counts only this publisher's own changes. Memory: one entry
+ * per subscription. Thread-safe.
  */
 final class BacklogLimit {
   private final DeliveryStore store;
@@ -52,8 +51,8 @@ final class BacklogLimit {
 
   /**
    * Why {@code s} takes no new delivery now (its failing backlog is full), or null; the caller
-   * says what became of the delivery. Asks the store for the count again when the cached one is
-   * older than the refresh interval (a durable store in the background).
+   * says what became of the delivery. Asks the store for the count in the background when the
+   * cached one is older than the refresh interval.
    */
   String check(Subscription s) {
     Count c = counts.computeIfAbsent(s.id(), id -> new Count());
@@ -61,11 +60,7 @@ final class BacklogLimit {
     long readAt = c.readAt;
     if ((readAt == Long.MIN_VALUE || now - readAt >= refreshNanos) && Count.READ_AT.compareAndSet(c, readAt, now)) {
       try {
-        if (store.durable()) {
-          reader.execute(() -> read(s.id(), c));
-        } else {
-          read(s.id(), c);
-        }
+        reader.execute(() -> read(s.id(), c));
       } catch (RejectedExecutionException e) { // shutting down: the last count stands
         Reporter.safely(() -> Reporter.log.debug("not counting the failing deliveries of {}: {}", s.id(), e.toString()));
       }
