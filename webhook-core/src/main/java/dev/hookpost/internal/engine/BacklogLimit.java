@@ -4,10 +4,7 @@ import dev.hookpost.Subscription;
 import dev.hookpost.spi.DeliveryStore;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,65 +15,50 @@ import java.util.function.LongSupplier;
  * <p>The number is the store's ({@link DeliveryStore#countFailing}), the same for every
  * publisher sharing it; this class caches it per subscription, adds this publisher's own
  * changes as they happen, and reads it again from the store once it is older than the refresh
- * interval, so the cache is corrected from the store and never drifts. The read runs on
- * {@code reader}, never on the sending thread (a database counts in milliseconds when the
- * backlog is large), at most one at a time and once per interval per subscription; until the
- * first read lands, a subscription counts only this publisher's own changes. Memory: one entry
- * per subscription. Thread-safe.
+ * interval, so the cache is corrected from the store and never drifts. Memory: one entry per
+ * subscription. Thread-safe.
  */
 final class BacklogLimit {
   private final DeliveryStore store;
   private final int max;
   private final long refreshNanos;
   private final LongSupplier ticker;
-  private final Executor reader;
   private final ConcurrentHashMap<String, Count> counts = new ConcurrentHashMap<>();
 
   /** One subscription's count: small, as there is one per subscription. */
   private static final class Count {
     static final AtomicIntegerFieldUpdater<Count> N = AtomicIntegerFieldUpdater.newUpdater(Count.class, "n");
-    static final AtomicLongFieldUpdater<Count> READ_AT = AtomicLongFieldUpdater.newUpdater(Count.class, "readAt");
     volatile int n;
-    /** When {@code n} was last asked of the store (ticker time); {@code Long.MIN_VALUE} before the first time. */
+    /** When {@code n} was read from the store (ticker time); {@code Long.MIN_VALUE} before the first read. */
     volatile long readAt = Long.MIN_VALUE;
   }
 
-  BacklogLimit(DeliveryStore store, int max, Duration refreshEvery, LongSupplier ticker, Executor reader) {
+  BacklogLimit(DeliveryStore store, int max, Duration refreshEvery, LongSupplier ticker) {
     this.store = store;
     this.max = max;
     this.refreshNanos = refreshEvery.toNanos();
     this.ticker = ticker;
-    this.reader = reader;
   }
 
   /**
    * Why {@code s} takes no new delivery now (its failing backlog is full), or null; the caller
-   * says what became of the delivery. Asks the store for the count in the background when the
-   * cached one is older than the refresh interval.
+   * says what became of the delivery.
    */
   String check(Subscription s) {
     Count c = counts.computeIfAbsent(s.id(), id -> new Count());
     long now = ticker.getAsLong();
-    long readAt = c.readAt;
-    if ((readAt == Long.MIN_VALUE || now - readAt >= refreshNanos) && Count.READ_AT.compareAndSet(c, readAt, now)) {
+    if (c.readAt == Long.MIN_VALUE || now - c.readAt >= refreshNanos) {
       try {
-        reader.execute(() -> read(s.id(), c));
-      } catch (RejectedExecutionException e) { // shutting down: the last count stands
-        Reporter.safely(() -> Reporter.log.debug("not counting the failing deliveries of {}: {}", s.id(), e.toString()));
+        c.n = store.countFailing(s.id());
+        c.readAt = now;
+      } catch (RuntimeException e) {
+        Reporter.safely(() -> Reporter.log.warn("counting the failing deliveries of subscription {} in {} failed;"
+            + " the last count stands", s.id(), store, e));
       }
     }
     int n = c.n;
     return n < max ? null : "subscription " + s.id() + " already has " + n + " failing deliveries waiting for a retry"
         + " (maxPendingPerSubscription " + max + "), so this one was not attempted";
-  }
-
-  private void read(String subscriptionId, Count c) {
-    try {
-      c.n = store.countFailing(subscriptionId);
-    } catch (RuntimeException e) {
-      Reporter.safely(() -> Reporter.log.warn("counting the failing deliveries of subscription {} in {} failed;"
-          + " the last count stands", subscriptionId, store, e));
-    }
   }
 
   /** This publisher changed {@code subscriptionId}'s failing count by {@code delta}. */

@@ -68,7 +68,7 @@ public final class Engine {
         queues, handles);
     wake[0] = dispatcher;
     BacklogLimit backlog = new BacklogLimit(store, settings.maxPendingPerSubscription(), settings.pollInterval(),
-        System::nanoTime, threads);
+        System::nanoTime);
     EndpointHealth health = new EndpointHealth(settings.disableAfterFailedDeliveries(),
         settings.disableAfterFailingFor(), registry);
     Recorder recorder = new Recorder(store, clock, held, handles, reporter, backlog, health, registry,
