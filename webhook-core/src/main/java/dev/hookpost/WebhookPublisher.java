@@ -186,6 +186,7 @@ public final class WebhookPublisher implements AutoCloseable {
     private Duration lease = Duration.ofMinutes(5);
     private Duration pollInterval = Duration.ofMillis(500);
     private int maxInFlight = 1_024;
+    private Retention retention = Retention.defaults();
 
     private Builder() {}
 
@@ -221,6 +222,18 @@ public final class WebhookPublisher implements AutoCloseable {
         throw new IllegalArgumentException("pollInterval must be at least 10 ms, was " + interval);
       }
       this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long a durable store keeps ended deliveries: the publisher deletes older ones a minute
+     * after it starts and then every hour, in transactions of at most 500 deliveries with a short
+     * pause between them; pending deliveries are never deleted. Several publishers on one
+     * database may all do it. Default {@link Retention#defaults()} (7 days for delivered, 30 for
+     * dead letters); {@link Retention#forever()} turns it off. The in-memory store is not purged.
+     */
+    public Builder retention(Retention retention) {
+      this.retention = Objects.requireNonNull(retention, "retention");
       return this;
     }
 
@@ -415,7 +428,8 @@ public final class WebhookPublisher implements AutoCloseable {
       Engine engine = new Engine(transport, source, retryPolicy, List.copyOf(listeners),
           codec == null ? EventCodec.jackson() : codec, clock, scheduler,
           new EngineSettings(maxConcurrencyPerEndpoint, rateLimitPerEndpoint, maxPendingPerSubscription, blockWhenFull,
-              maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight),
+              maxPayloadBytes, disableAfterFailedDeliveries, disableAfterFailingFor, lease, pollInterval, maxInFlight,
+              retention),
           deliveries, List.copyOf(interceptors));
       WebhookPublisher publisher = new WebhookPublisher(engine, shutdownTimeout);
       engine.started(publisher);

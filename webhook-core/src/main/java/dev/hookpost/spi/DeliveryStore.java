@@ -214,8 +214,55 @@ public interface DeliveryStore {
    */
   int purge(Instant olderThan);
 
+  /**
+   * Deletes up to {@code limit} ended deliveries whose retention is over, with their attempts,
+   * and the events left without deliveries: {@link DeliveryState#DELIVERED} ones that last changed
+   * before {@code deliveredBefore}, and those that can be requeued ({@link DeliveryState#isRequeueable()}:
+   * failed, rejected, skipped) before {@code deadLettersBefore}. Pending deliveries are never
+   * deleted. The publisher calls it on its retention schedule ({@code WebhookPublisher.Builder.retention}),
+   * again after a short pause while a call deletes {@code limit}, so that no call holds locks
+   * for long.
+   *
+   * <p>Default: {@link #purge} of everything ended before the earlier instant, in one call
+   * (it keeps more, and is not bounded by {@code limit}), and nothing when either is null;
+   * {@code JdbcDeliveryStore} deletes in bounded transactions.
+   *
+   * @param deliveredBefore null: keep delivered ones
+   * @param deadLettersBefore null: keep failed, rejected and skipped ones
+   * @return how many deliveries were deleted
+   */
+  default int purgeEnded(Instant deliveredBefore, Instant deadLettersBefore, int limit) {
+    if (deliveredBefore == null || deadLettersBefore == null) {
+      return 0;
+    }
+    return purge(deliveredBefore.isBefore(deadLettersBefore) ? deliveredBefore : deadLettersBefore);
+  }
+
   /** Whether deliveries survive the JVM (a database), rather than living in this process only. */
   boolean durable();
+
+  /**
+   * Subscribes {@code wake} to the news that deliveries were stored where this publisher cannot
+   * see it happen: a transaction that enqueued through {@code send(event, connection)} committed,
+   * or another publisher instance sent. The engine subscribes its dispatcher when it starts (a
+   * wake-up runs one claim at once instead of at the next poll) and closes the subscription when
+   * it shuts down; the poll stays as the safety net, so a store may miss news or have none.
+   *
+   * <p>Contract for {@code wake}: it may be called on any thread the store owns, and spuriously
+   * (when nothing new is due, or several times for one change); it never blocks nor throws.
+   * The subscription's {@code close()} stops the calls soon after (one already under way may
+   * still finish) and throws nothing.
+   *
+   * <p>Default: no news (the same-JVM case is woken by the publisher itself), returns a
+   * subscription that does nothing. {@code JdbcDeliveryStore} on PostgreSQL listens with
+   * {@code LISTEN/NOTIFY}.
+   *
+   * @return closes the subscription
+   */
+  default AutoCloseable onNewDeliveries(Runnable wake) {
+    java.util.Objects.requireNonNull(wake, "wake");
+    return () -> { };
+  }
 
   /**
    * A thread-safe store in this process's memory: fast, and lost when the JVM stops. Holds at

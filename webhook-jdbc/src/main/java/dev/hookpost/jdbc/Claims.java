@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * How {@link JdbcDeliveryStore} claims due deliveries, per database: PostgreSQL in one
- * {@code FOR UPDATE SKIP LOCKED} statement; SQLite in one {@code UPDATE ... RETURNING} after a
+ * {@code FOR UPDATE SKIP LOCKED} statement that also reads their events; SQLite in one {@code UPDATE ... RETURNING} after a
  * read that finds anything due; H2 by locking rows, then leasing those whose lease did not change.
  * Each leaves out keyed deliveries behind an earlier pending one of their key
  * ({@link #firstOfItsKey}). Thread-safe.
@@ -34,7 +34,7 @@ final class Claims {
   /** Leases up to {@code limit} due deliveries to {@code owner} until {@code until}, earliest first. */
   List<StoredDelivery> claim(Instant now, int limit, Instant until, String owner) {
     if (dialect == Dialect.POSTGRESQL) {
-      return db.transaction("claim deliveries", true, c -> Rows.withEvents(c, schema.events, claimPostgres(c, now, limit, until, owner)));
+      return db.statement("claim deliveries", c -> claimPostgres(c, now, limit, until, owner));
     }
     if (dialect == Dialect.SQLITE && !anyDue(now)) {
       return List.of(); // SQLite has one writer at a time: a poll that finds nothing does not queue for it
@@ -81,23 +81,28 @@ final class Claims {
     return rows;
   }
 
-  /** One statement: lock due rows nobody else has locked, lease them, return them. */
-  private List<Row> claimPostgres(Connection c, Instant now, int limit, Instant until, String owner)
+  /**
+   * One statement, one round trip: lock due rows nobody else has locked, lease them, return them
+   * with their events. It commits without waiting for the disk (set_config is SET LOCAL, in the
+   * statement's own transaction): a crash may lose the lease, and the delivery is claimed again.
+   */
+  private List<StoredDelivery> claimPostgres(Connection c, Instant now, int limit, Instant until, String owner)
       throws SQLException {
     String sql = "WITH due AS (SELECT delivery_id FROM " + schema.deliveries
         + " d0 WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-        + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)"
-        + " UPDATE " + schema.deliveries + " d SET lease_owner = ?, lease_until = ? FROM due"
-        + " WHERE d.delivery_id = due.delivery_id RETURNING " + Rows.qualified("d");
-    List<Row> rows = Rows.select(c, sql, ps -> {
+        + firstOfItsKey() + " ORDER BY next_attempt_at, seq LIMIT ? FOR UPDATE SKIP LOCKED),"
+        + " leased AS (UPDATE " + schema.deliveries + " d SET lease_owner = ?, lease_until = ? FROM due"
+        + " WHERE d.delivery_id = due.delivery_id AND set_config('synchronous_commit', 'off', true) = 'off'"
+        + " RETURNING " + Rows.qualified("d") + ")"
+        + " SELECT " + Rows.qualified("leased") + ", e.event_type, e.payload, e.metadata FROM leased JOIN "
+        + schema.events + " e ON e.event_id = leased.event_id";
+    return Rows.selectJoined(c, sql, ps -> { // sorted: RETURNING keeps no order
       Params.setInstant(ps, 1, now);
       Params.setInstant(ps, 2, now);
       ps.setInt(3, limit);
       ps.setString(4, owner);
       Params.setInstant(ps, 5, until);
     });
-    rows.sort(Row.BY_DUE); // RETURNING keeps no order
-    return rows;
   }
 
   /**

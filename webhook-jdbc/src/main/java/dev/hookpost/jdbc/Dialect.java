@@ -89,6 +89,25 @@ enum Dialect {
    */
   abstract String insertDeliveryIfAbsent(String table);
 
+  /**
+   * The dialect of the database {@code meta} describes.
+   *
+   * @throws IllegalArgumentException if it is not PostgreSQL 10+, SQLite 3.35+ or H2 2.x
+   */
+  static Dialect of(java.sql.DatabaseMetaData meta) throws java.sql.SQLException {
+    String product = meta.getDatabaseProductName();
+    Dialect dialect = of(product);
+    if (dialect == null) {
+      throw new IllegalArgumentException("JdbcDeliveryStore supports PostgreSQL 10 or later, SQLite 3.35 or later"
+          + " and H2 2.x; the DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
+    }
+    if (meta.getDatabaseMajorVersion() < dialect.minMajorVersion) {
+      throw new IllegalArgumentException("JdbcDeliveryStore needs " + dialect + " " + dialect.minMajorVersion
+          + " or later; the DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
+    }
+    return dialect;
+  }
+
   /** The dialect for a database product name from {@code DatabaseMetaData}, or null. */
   static Dialect of(String productName) {
     if ("H2".equals(productName)) {

@@ -6,24 +6,16 @@ import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.spi.TransactionalDeliveryStore;
 import dev.hookpost.WebhookException;
-import dev.hookpost.jdbc.Rows.Row;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -67,32 +59,49 @@ import javax.sql.DataSource;
  *
  * <p>Times are stored as {@code TIMESTAMP WITH TIME ZONE}, to the millisecond. Leases compare
  * instants from the claimers' clocks, so instances sharing a database need synchronized clocks
- * (a skew shortens or lengthens leases by as much). Delivered and skipped deliveries stay in the
- * tables, queryable, until {@link #purge(Instant)}; an event id that is stored, in any state,
- * is not enqueued again until then.
+ * (a skew shortens or lengthens leases by as much). Ended deliveries stay in the tables,
+ * queryable, until the publisher deletes them past its retention ({@link #purgeEnded}, by default
+ * 7 days after delivery, 30 for dead letters) or the application calls {@link #purge(Instant)};
+ * an event id that is stored, in any state, is not enqueued again until then.
  *
- * <p>Thread-safe: every call borrows its own connection from the {@code DataSource} (use a
- * pooled one in production) and holds it only for that call.
+ * <p>Concurrent own-transaction enqueues share commits, and so do concurrent retries and ends:
+ * a call that finds a commit on its way queues, and the next commit (one statement on
+ * PostgreSQL) takes everything queued; each call still returns only once its own change is
+ * committed, and a change that cannot be stored fails alone. Enqueues commit durably;
+ * retries, ends and claims commit on PostgreSQL without waiting for the disk, so a crash may
+ * send their deliveries again, never lose one.
+ *
+ * <p>Thread-safe: every call (or shared commit) borrows its own connection from the
+ * {@code DataSource} (use a pooled one in production) and holds it only while it writes.
  */
 public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
-  private final DataSource dataSource;
   private final Dialect dialect;
   private final Schema schema;
   private final Clock clock;
   private final Transactions db;
   private final boolean powerCutMayLoseLastCommits;
   private final Claims claims;
+  private final Writes writes;
+  private final Queries queries;
+  private final SharedCommits shared;
+  /** Instant pickup on PostgreSQL with pgjdbc; null elsewhere (the publisher polls). */
+  private final PostgresWakeups wakeups;
+  private final Purges purges;
 
   private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock, Transactions db,
-      boolean powerCutMayLoseLastCommits) {
+      boolean powerCutMayLoseLastCommits, boolean listen) {
     this.powerCutMayLoseLastCommits = powerCutMayLoseLastCommits;
-    this.dataSource = dataSource;
     this.dialect = dialect;
     this.schema = schema;
     this.clock = clock;
     this.db = db;
     this.claims = new Claims(dialect, schema, db);
+    this.writes = new Writes(dialect, schema);
+    this.queries = new Queries(schema, clock, db, claims);
+    this.shared = new SharedCommits(writes, db, dialect);
+    this.wakeups = listen ? new PostgresWakeups(dataSource, db, schema, this) : null;
+    this.purges = new Purges(db, dialect, schema);
   }
 
   /**
@@ -121,6 +130,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     private Clock clock = Clock.systemUTC();
     private Duration statementTimeout = Duration.ofSeconds(10);
     private boolean powerCutMayLoseLastCommits;
+    private boolean instantPickup = true;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -176,6 +186,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
+     * PostgreSQL only: whether each enqueue notifies ({@code pg_notify} in its transaction) and
+     * one connection per store listens, so that publishers claim a committed transactional send,
+     * or another instance's send, at once instead of at their next poll. Turn it off behind a
+     * pooler in transaction mode (PgBouncer), where {@code LISTEN} does not work. Needs the
+     * pgjdbc driver; with another driver it is off. Default true.
+     */
+    public Builder instantPickup(boolean on) {
+      this.instantPickup = on;
+      return this;
+    }
+
+    /**
      * Detects the database, creates or migrates the tables, and returns the store. Safe when
      * several processes do it at once on PostgreSQL.
      *
@@ -186,18 +208,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     public JdbcDeliveryStore build() {
       Schema schema = new Schema(tablePrefix);
       try (Connection raw = dataSource.getConnection()) {
-        DatabaseMetaData meta = raw.getMetaData();
-        String product = meta.getDatabaseProductName();
-        Dialect dialect = Dialect.of(product);
-        if (dialect == null) {
-          throw new IllegalArgumentException("JdbcDeliveryStore supports PostgreSQL 10 or later, SQLite 3.35 or later"
-              + " and H2 2.x; the"
-              + " DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
-        }
-        if (meta.getDatabaseMajorVersion() < dialect.minMajorVersion) {
-          throw new IllegalArgumentException("JdbcDeliveryStore needs " + dialect + " " + dialect.minMajorVersion
-              + " or later; the DataSource connects to " + product + " " + meta.getDatabaseProductVersion());
-        }
+        Dialect dialect = Dialect.of(raw.getMetaData());
         String name = describe(dialect, schema);
         Transactions db = new Transactions(dataSource, dialect, statementTimeout, powerCutMayLoseLastCommits, name);
         if (dialect == Dialect.SQLITE) {
@@ -207,7 +218,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         db.setUp(c);
         Durability.warnIfRelaxed(c, dialect, name);
         schema.migrate(c, dialect, clock.instant());
-        return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits);
+        boolean listen = instantPickup && dialect == Dialect.POSTGRESQL && PostgresWakeups.supported(raw);
+        return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits, listen);
       } catch (SQLException e) {
         throw new WebhookException("JdbcDeliveryStore could not create or migrate its tables " + tablePrefix
             + "*: " + e.getMessage(), e);
@@ -242,8 +254,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (subscriptionIds.isEmpty()) {
       return List.of();
     }
-    return db.transaction("enqueue event " + eventId,
-        c -> insert(c, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt));
+    return announce(shared.enqueue(new Writes.Enqueue(eventId, eventType, payload, kept, orderingKey,
+        subscriptionIds, dueAt)), null, eventId);
   }
 
   /**
@@ -280,8 +292,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       if (dialect == Dialect.SQLITE) {
         Durability.checkCaller(bounded, powerCutMayLoseLastCommits, this);
       }
-      return subscriptionIds.isEmpty() ? List.of()
-          : insert(bounded, eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt);
+      return subscriptionIds.isEmpty() ? List.of() : announce(writes.enqueue(bounded, List.of(new Writes.Enqueue(
+          eventId, eventType, payload, kept, orderingKey, subscriptionIds, dueAt))).get(0), connection, eventId);
     } catch (SQLException e) {
       throw db.failure("enqueue event " + eventId + " in the caller's transaction", e);
     }
@@ -299,38 +311,33 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
   }
 
-  /** Inserts what is missing; returns the subscription ids whose delivery was new. */
-  private List<String> insert(Connection c, String eventId, String eventType, byte[] payload, String metadata,
-      String orderingKey, List<String> subscriptionIds, Instant dueAt) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(dialect.insertEventIfAbsent(schema.events))) {
-      ps.setString(1, eventId);
-      ps.setString(2, eventType);
-      ps.setBytes(3, payload);
-      Params.setInstant(ps, 4, dueAt);
-      Params.setText(ps, 5, metadata);
-      ps.executeUpdate();
+  /** The shared commits of this store's own-transaction writes (for tests). */
+  SharedCommits shared() {
+    return shared;
+  }
+
+  /**
+   * Tells the publishers listening (PostgreSQL) of new deliveries: now that the store's own
+   * transaction committed ({@code callers} null), or once the caller's transaction on
+   * {@code callers} that enqueued {@code eventId} has.
+   */
+  private List<String> announce(List<String> added, Connection callers, String eventId) {
+    if (wakeups != null && !added.isEmpty()) {
+      wakeups.announce(callers, eventId);
     }
-    List<String> subs = new java.util.ArrayList<>(new LinkedHashSet<>(subscriptionIds));
-    try (PreparedStatement ps = c.prepareStatement(dialect.insertDeliveryIfAbsent(schema.deliveries))) {
-      for (String sub : subs) {
-        ps.setString(1, StoredDelivery.idOf(eventId, sub));
-        ps.setString(2, eventId);
-        ps.setString(3, sub);
-        Params.setInstant(ps, 4, dueAt);
-        Params.setInstant(ps, 5, dueAt);
-        Params.setInstant(ps, 6, dueAt);
-        Params.setText(ps, 7, orderingKey);
-        ps.addBatch();
-      }
-      int[] counts = ps.executeBatch();
-      List<String> added = new java.util.ArrayList<>(subs.size());
-      for (int i = 0; i < subs.size(); i++) {
-        if (counts[i] != 0) { // 1, or SUCCESS_NO_INFO from drivers that do not count
-          added.add(subs.get(i));
-        }
-      }
-      return added;
-    }
+    return added;
+  }
+
+  /**
+   * {@inheritDoc} On PostgreSQL (with the pgjdbc driver) every enqueue notifies once committed
+   * (see {@link Builder#instantPickup}), and one connection of the {@code DataSource} per store listens while at least
+   * one publisher is subscribed: a committed transactional send, or a send by another instance,
+   * is claimed within milliseconds. On SQLite and H2 (one process) there is no such news: the
+   * publisher wakes itself after its own sends and finds a transaction's deliveries at its poll.
+   */
+  @Override
+  public AutoCloseable onNewDeliveries(Runnable wake) {
+    return wakeups != null ? wakeups.subscribe(wake) : TransactionalDeliveryStore.super.onNewDeliveries(wake);
   }
 
   // ---- claims ----
@@ -363,16 +370,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public Optional<Instant> nextDue() {
-    String sql = "SELECT MIN(next_attempt_at) AS next_due FROM " + schema.deliveries
-        + " d0 WHERE state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)" + claims.firstOfItsKey();
-    return db.read("find the next due delivery", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        Params.setInstant(ps, 1, clock.instant());
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.ofNullable(Params.getInstant(rs, "next_due")) : Optional.empty();
-        }
-      }
-    });
+    return queries.nextDue();
   }
 
   // ---- recording attempts ----
@@ -389,33 +387,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Objects.requireNonNull(deliveryId, "deliveryId");
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
-    String sql = "UPDATE " + schema.deliveries + " SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL,"
-        + " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ?"
-        + (attempt != null ? ", attempts = ?, last_status = ?, last_error = ?" : "")
-        + " WHERE delivery_id = ? AND lease_owner = ? AND " + movableTo(DeliveryState.PENDING) + " AND state = 'PENDING'";
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return db.transaction("record a retry of " + deliveryId, true, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
-        Params.setInstant(ps, i++, nextAttemptAt);
-        Params.setInstant(ps, i++, firstAttemptAt);
-        Params.setInstant(ps, i++, updated);
-        if (attempt != null) {
-          ps.setInt(i++, attempt.number());
-          ps.setInt(i++, attempt.status());
-          Params.setText(ps, i++, Params.clip(attempt.error()));
-        }
-        ps.setString(i++, deliveryId);
-        ps.setString(i, owner);
-        if (ps.executeUpdate() == 0) {
-          return false;
-        }
-      }
-      if (attempt != null) {
-        insertAttempt(c, deliveryId, attempt);
-      }
-      return true;
-    });
+    return shared.record(new Writes.Change(deliveryId, owner, DeliveryState.PENDING, attempt, firstAttemptAt,
+        nextAttemptAt, updated, attempt != null, attempt != null ? Params.clip(attempt.error()) : null));
   }
 
   /**
@@ -435,52 +409,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       throw new IllegalArgumentException("finish needs a final state, not PENDING; use retry to reschedule");
     }
     String lastError = reason != null ? reason : attempt != null ? attempt.error() : null;
-    boolean setError = attempt != null || reason != null;
-    String sql = "UPDATE " + schema.deliveries + " SET state = ?, lease_owner = NULL, lease_until = NULL,"
-        + " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ?"
-        + (attempt != null ? ", attempts = ?, last_status = ?" : "")
-        + (setError ? ", last_error = ?" : "")
-        + " WHERE delivery_id = ? AND lease_owner = ? AND " + movableTo(state);
     Instant updated = attempt != null ? endOf(attempt) : clock.instant();
-    return db.transaction("record the end of " + deliveryId, true, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
-        ps.setString(i++, state.name());
-        Params.setInstant(ps, i++, firstAttemptAt);
-        Params.setInstant(ps, i++, updated);
-        if (attempt != null) {
-          ps.setInt(i++, attempt.number());
-          ps.setInt(i++, attempt.status());
-        }
-        if (setError) {
-          Params.setText(ps, i++, Params.clip(lastError));
-        }
-        ps.setString(i++, deliveryId);
-        ps.setString(i, owner);
-        if (ps.executeUpdate() == 0) {
-          return false;
-        }
-      }
-      if (attempt != null) {
-        insertAttempt(c, deliveryId, attempt);
-      }
-      return true;
-    });
-  }
-
-  /**
-   * The SQL condition that a row may move to {@code next}, from {@link DeliveryState#sources}:
-   * the one rule of which changes are allowed, put in the {@code WHERE} clause so that a change
-   * from another state matches no row.
-   */
-  private static String movableTo(DeliveryState next) {
-    StringBuilder sb = new StringBuilder("state IN (");
-    String sep = "";
-    for (DeliveryState s : DeliveryState.sources(next)) {
-      sb.append(sep).append('\'').append(s.name()).append('\'');
-      sep = ", ";
-    }
-    return sb.append(')').toString();
+    return shared.record(new Writes.Change(deliveryId, owner, state, attempt, firstAttemptAt, null, updated,
+        attempt != null || reason != null, Params.clip(lastError)));
   }
 
   // ---- what other publishers see ----
@@ -492,7 +423,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<StoredDelivery> lookup(Collection<String> deliveryIds) {
-    return lookup(deliveryIds, "");
+    return queries.lookup(deliveryIds);
   }
 
   /**
@@ -503,21 +434,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<StoredDelivery> ended(Collection<String> deliveryIds) {
-    return lookup(deliveryIds, " AND state <> 'PENDING'");
+    return queries.ended(deliveryIds);
   }
 
-  private List<StoredDelivery> lookup(Collection<String> deliveryIds, String condition) {
-    Objects.requireNonNull(deliveryIds, "deliveryIds");
-    if (deliveryIds.isEmpty()) {
-      return List.of();
-    }
-    return db.read("look up deliveries", c -> {
-      List<Row> rows = new ArrayList<>();
-      Rows.selectIn(c, "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries + " WHERE delivery_id", deliveryIds,
-          condition, rs -> rows.add(Row.of(rs)));
-      return Rows.withEvents(c, schema.events, rows);
-    });
-  }
+
 
   /**
    * {@inheritDoc} One {@code COUNT} over the subscription's index.
@@ -526,30 +446,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public int countFailing(String subscriptionId) {
-    Objects.requireNonNull(subscriptionId, "subscriptionId");
-    String sql = "SELECT COUNT(*) FROM " + schema.deliveries
-        + " WHERE subscription_id = ? AND state = 'PENDING' AND attempts > 0";
-    return db.read("count the failing deliveries of " + subscriptionId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, subscriptionId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getInt(1) : 0;
-        }
-      }
-    });
-  }
-
-  private void insertAttempt(Connection c, String deliveryId, AttemptRecord a) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.attempts
-        + " (delivery_id, number, started_at, duration_ms, status, error) VALUES (?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, deliveryId);
-      ps.setInt(2, a.number());
-      Params.setInstant(ps, 3, a.startedAt());
-      ps.setLong(4, a.duration().toMillis());
-      ps.setInt(5, a.status());
-      Params.setText(ps, 6, Params.clip(a.error()));
-      ps.executeUpdate();
-    }
+    return queries.countFailing(subscriptionId);
   }
 
   private static Instant endOf(AttemptRecord a) {
@@ -565,12 +462,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<StoredDelivery> find(DeliveryQuery query) {
-    Objects.requireNonNull(query, "query");
-    List<Object> params = new ArrayList<>();
-    String sql = "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries + " WHERE " + filter(query, query.states(), params)
-        + " ORDER BY created_at, seq LIMIT ?";
-    params.add(query.limit());
-    return db.read("find deliveries", c -> Rows.withEvents(c, schema.events, Rows.select(c, sql, ps -> bind(ps, params))));
+    return queries.find(query);
   }
 
   /**
@@ -580,18 +472,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public int count(DeliveryQuery query) {
-    Objects.requireNonNull(query, "query");
-    List<Object> params = new ArrayList<>();
-    String sql = "SELECT COUNT(*) FROM " + schema.deliveries + " WHERE " + filter(query, query.states(), params);
-    return db.read("count deliveries", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, params);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return rs.getInt(1);
-        }
-      }
-    });
+    return queries.count(query);
   }
 
   /**
@@ -601,22 +482,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<AttemptRecord> history(String deliveryId) {
-    Objects.requireNonNull(deliveryId, "deliveryId");
-    String sql = "SELECT number, started_at, duration_ms, status, error FROM " + schema.attempts
-        + " WHERE delivery_id = ? ORDER BY started_at, attempt_id";
-    return db.read("read the history of " + deliveryId, c -> {
-      List<AttemptRecord> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, deliveryId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new AttemptRecord(rs.getInt("number"), Params.getInstant(rs, "started_at"),
-                Duration.ofMillis(rs.getLong("duration_ms")), rs.getInt("status"), rs.getString("error")));
-          }
-        }
-      }
-      return out;
-    });
+    return queries.history(deliveryId);
   }
 
   /**
@@ -646,28 +512,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public int requeue(DeliveryQuery query, Instant dueAt) {
-    Objects.requireNonNull(query, "query");
-    Objects.requireNonNull(dueAt, "dueAt");
-    Set<DeliveryState> states = EnumSet.noneOf(DeliveryState.class);
-    states.addAll(query.states());
-    states.removeIf(st -> !st.isRequeueable());
-    if (states.isEmpty()) {
-      return 0;
-    }
-    List<Object> params = new ArrayList<>();
-    params.add(dueAt);
-    params.add(dueAt);
-    String sql = "UPDATE " + schema.deliveries + " SET state = 'PENDING', attempts = 0, first_attempt_at = NULL,"
-        + " next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE "
-        + inStates(states, params) + " AND delivery_id IN (SELECT delivery_id FROM " + schema.deliveries
-        + " WHERE " + filter(query, states, params) + " ORDER BY created_at, seq LIMIT ?)";
-    params.add(query.limit());
-    return db.transaction("requeue deliveries", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, params);
-        return ps.executeUpdate();
-      }
-    });
+    return queries.requeue(query, dueAt);
   }
 
   /**
@@ -678,31 +523,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public List<StoredDelivery> skipPending(String subscriptionId, String reason, Instant now) {
-    Objects.requireNonNull(subscriptionId, "subscriptionId");
-    Objects.requireNonNull(now, "now");
-    String free = " AND state = 'PENDING' AND (lease_until IS NULL OR lease_until <= ?)";
-    String update = "UPDATE " + schema.deliveries + " SET state = 'SKIPPED', last_error = ?, updated_at = ?"
-        + " WHERE delivery_id = ? AND " + movableTo(DeliveryState.SKIPPED) + free;
-    return db.transaction("skip the pending deliveries of " + subscriptionId, c -> {
-      List<Row> candidates = Rows.select(c, "SELECT " + Rows.COLUMNS + " FROM " + schema.deliveries
-          + " WHERE subscription_id = ?" + free, ps -> {
-            ps.setString(1, subscriptionId);
-            Params.setInstant(ps, 2, now);
-          });
-      List<Row> skipped = new ArrayList<>(candidates.size());
-      try (PreparedStatement ps = c.prepareStatement(update)) {
-        for (Row r : candidates) {
-          Params.setText(ps, 1, Params.clip(reason));
-          Params.setInstant(ps, 2, now);
-          ps.setString(3, r.deliveryId());
-          Params.setInstant(ps, 4, now);
-          if (ps.executeUpdate() != 0) {
-            skipped.add(r);
-          }
-        }
-      }
-      return Rows.withEvents(c, schema.events, skipped);
-    });
+    return queries.skipPending(subscriptionId, reason, now);
   }
 
   /**
@@ -714,26 +535,20 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   @Override
   public int purge(Instant olderThan) {
-    Objects.requireNonNull(olderThan, "olderThan");
-    return db.transaction("purge deliveries older than " + olderThan, c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.attempts + " WHERE started_at < ?")) {
-        Params.setInstant(ps, 1, olderThan);
-        ps.executeUpdate();
-      }
-      int deleted;
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.deliveries
-          + " WHERE state <> 'PENDING' AND updated_at < ?")) {
-        Params.setInstant(ps, 1, olderThan);
-        deleted = ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.events + " WHERE created_at < ?"
-          + " AND NOT EXISTS (SELECT 1 FROM " + schema.deliveries + " d WHERE d.event_id = "
-          + schema.events + ".event_id)")) {
-        Params.setInstant(ps, 1, olderThan);
-        ps.executeUpdate();
-      }
-      return deleted;
-    });
+    return queries.purge(olderThan);
+  }
+
+  /**
+   * {@inheritDoc} One transaction per call, deleting at most {@code limit} deliveries; on
+   * PostgreSQL rows locked by someone else are skipped, so it never waits for a claim or another
+   * instance's purge.
+   *
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   * @throws WebhookException if the database fails (nothing was deleted)
+   */
+  @Override
+  public int purgeEnded(Instant deliveredBefore, Instant deadLettersBefore, int limit) {
+    return purges.ended(deliveredBefore, deadLettersBefore, limit);
   }
 
   /** Always true: deliveries live in the database. */
@@ -752,46 +567,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     return "JdbcDeliveryStore[" + dialect + ", " + schema.prefix + "*]";
   }
 
-  // ---- helpers ----
 
-  private static String filter(DeliveryQuery q, Set<DeliveryState> states, List<Object> params) {
-    StringBuilder sb = new StringBuilder(inStates(states, params));
-    if (q.subscriptionId() != null) {
-      sb.append(" AND subscription_id = ?");
-      params.add(q.subscriptionId());
-    }
-    if (q.createdFrom() != null) {
-      sb.append(" AND created_at >= ?");
-      params.add(q.createdFrom());
-    }
-    if (q.createdBefore() != null) {
-      sb.append(" AND created_at < ?");
-      params.add(q.createdBefore());
-    }
-    return sb.toString();
-  }
 
-  private static String inStates(Set<DeliveryState> states, List<Object> params) {
-    StringBuilder sb = new StringBuilder("state IN (");
-    String sep = "";
-    for (DeliveryState s : states) {
-      sb.append(sep).append('?');
-      params.add(s.name());
-      sep = ", ";
-    }
-    return sb.append(')').toString();
-  }
 
-  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      Object p = params.get(i);
-      if (p instanceof Instant t) {
-        Params.setInstant(ps, i + 1, t);
-      } else if (p instanceof Integer n) {
-        ps.setInt(i + 1, n);
-      } else {
-        ps.setString(i + 1, (String) p);
-      }
-    }
-  }
+
+
+
 }

@@ -104,6 +104,29 @@ final class Rows {
     selectIn(c, "SELECT event_id, event_type, payload, metadata FROM " + eventsTable + " WHERE event_id", ids, "",
         rs -> events.put(rs.getString(1), new EventRow(rs.getString(2), rs.getBytes(3),
             Metadata.decode(rs.getString(4)))));
+    return stored(rows, events);
+  }
+
+  /**
+   * The deliveries {@code sql} selects with their events in one statement: {@link #COLUMNS}, then
+   * {@code event_type, payload, metadata}; one byte array per event, ordered as {@link Row#BY_DUE}.
+   */
+  static List<StoredDelivery> selectJoined(Connection c, String sql, Binder binder) throws SQLException {
+    List<Row> rows = new ArrayList<>();
+    Map<String, EventRow> events = new HashMap<>();
+    query(c, sql, binder, rs -> {
+      Row r = Row.of(rs);
+      rows.add(r);
+      if (!events.containsKey(r.eventId())) {
+        events.put(r.eventId(), new EventRow(rs.getString("event_type"), rs.getBytes("payload"),
+            Metadata.decode(rs.getString("metadata"))));
+      }
+    });
+    rows.sort(Row.BY_DUE);
+    return stored(rows, events);
+  }
+
+  private static List<StoredDelivery> stored(List<Row> rows, Map<String, EventRow> events) throws SQLException {
     List<StoredDelivery> out = new ArrayList<>(rows.size());
     for (Row r : rows) {
       EventRow e = events.get(r.eventId());

@@ -85,6 +85,42 @@ final class Transactions {
    * one. Enqueues always wait: an accepted event is on disk.
    */
   <T> T transaction(String operation, boolean relaxed, Work<T> work) {
+    try {
+      return inTransaction(relaxed, work);
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  /**
+   * Runs {@code work} atomically on a connection of its own and hands back its failure as it
+   * came, for a {@link GroupCommit} to tell whose it is. On PostgreSQL {@code work} must be one
+   * statement: it runs in auto-commit mode, so it is its own transaction and commits with it, in
+   * one round trip (a relaxed one sets {@code synchronous_commit} itself, with
+   * {@code set_config}); elsewhere it runs in a transaction of its own.
+   */
+  <T> T atomically(Work<T> work) throws SQLException {
+    if (dialect != Dialect.POSTGRESQL) {
+      return inTransaction(false, work);
+    }
+    try (Connection c = bounded(dataSource.getConnection())) {
+      if (!c.getAutoCommit()) {
+        c.setAutoCommit(true); // a pool may hand out connections without it
+      }
+      return work.run(c);
+    }
+  }
+
+  /** {@link #atomically}, its failure a {@link WebhookException} naming the store and {@code operation}. */
+  <T> T statement(String operation, Work<T> work) {
+    try {
+      return atomically(work);
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  private <T> T inTransaction(boolean relaxed, Work<T> work) throws SQLException {
     try (Connection c = bounded(dataSource.getConnection())) {
       setUp(c);
       boolean autoCommit = c.getAutoCommit();
@@ -112,8 +148,6 @@ final class Transactions {
           }
         }
       }
-    } catch (SQLException e) {
-      throw failure(operation, e);
     }
   }
 

@@ -248,6 +248,75 @@ abstract class JdbcStoreContract extends DeliveryStoreContract {
     assertThat(store.durable()).isTrue();
   }
 
+  // ---- retention (purgeEnded) ----
+
+  private static final java.time.Instant WEEK_AFTER = T0.plus(Duration.ofDays(7));
+
+  @Test
+  void purgeEndedDeletesDeliveredPastRetentionWithHistoryAndEventAndKeepsFreshOnes() throws SQLException {
+    ended("evt_old", "shipping", T0, DeliveryState.DELIVERED);
+    ended("evt_fresh", "shipping", WEEK_AFTER, DeliveryState.DELIVERED);
+
+    int deleted = jdbc().purgeEnded(WEEK_AFTER, null, 500);
+
+    assertThat(deleted).isEqualTo(1);
+    assertThat(ids(store.lookup(List.of("evt_old/shipping", "evt_fresh/shipping"))))
+        .containsExactly("evt_fresh/shipping");
+    assertThat(store.history("evt_old/shipping")).isEmpty();
+    assertThat(count(prefix() + "events")).as("events left: the fresh one's").isEqualTo(1);
+    assertThat(count(prefix() + "attempts")).as("attempts left: the fresh one's").isEqualTo(1);
+  }
+
+  @Test
+  void purgeEndedKeepsDeadLettersAndSkippedUntilTheirLongerRetention() {
+    ended("evt_delivered", "shipping", T0, DeliveryState.DELIVERED);
+    ended("evt_failed", "shipping", T0, DeliveryState.FAILED);
+    ended("evt_rejected", "shipping", T0, DeliveryState.REJECTED);
+    ended("evt_skipped", "shipping", T0, DeliveryState.SKIPPED);
+    List<String> all = List.of("evt_delivered/shipping", "evt_failed/shipping", "evt_rejected/shipping",
+        "evt_skipped/shipping");
+
+    assertThat(jdbc().purgeEnded(WEEK_AFTER, T0, 500)).as("with dead letters' cut-off before their end").isEqualTo(1);
+    assertThat(ids(store.lookup(all))).containsExactlyInAnyOrder("evt_failed/shipping", "evt_rejected/shipping",
+        "evt_skipped/shipping");
+
+    assertThat(jdbc().purgeEnded(WEEK_AFTER, WEEK_AFTER, 500)).as("once past their own retention").isEqualTo(3);
+    assertThat(store.lookup(all)).isEmpty();
+  }
+
+  @Test
+  void purgeEndedNeverDeletesPendingDeliveriesNorTheirEvent() {
+    ended("evt_1", "billing", T0, DeliveryState.DELIVERED); // the same event's other delivery stays pending:
+    enqueue("evt_1", T0);
+    store.claim(T0, 10, LEASE, "a");
+    store.retry("evt_1/shipping", "a", attempt(1, T0, 503), T0, T0.plus(Duration.ofDays(30)));
+
+    int deleted = jdbc().purgeEnded(T0.plus(Duration.ofDays(365)), T0.plus(Duration.ofDays(365)), 500);
+
+    assertThat(deleted).isEqualTo(1);
+    StoredDelivery pending = only(store.lookup(List.of("evt_1/shipping")));
+    assertThat(pending.state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(pending.payload()).as("the event's payload, kept for its pending delivery").isEqualTo(bytes("{}"));
+    assertThat(store.history("evt_1/shipping")).hasSize(1);
+  }
+
+  @Test
+  void eachPurgeEndedCallDeletesAtMostItsLimit() {
+    for (int i = 0; i < 7; i++) {
+      ended("evt_" + i, "shipping", T0, DeliveryState.DELIVERED);
+    }
+
+    List<Integer> batches = new java.util.ArrayList<>();
+    int n;
+    do {
+      n = jdbc().purgeEnded(WEEK_AFTER, WEEK_AFTER, 3);
+      batches.add(n);
+    } while (n > 0);
+
+    assertThat(batches).containsExactly(3, 3, 1, 0);
+    assertThat(store.find(DeliveryQuery.inState(DeliveryState.DELIVERED))).isEmpty();
+  }
+
   // ---- helpers ----
 
   long count(String table) throws SQLException {

@@ -100,6 +100,10 @@ final class PooledDataSource implements DataSource, AutoCloseable {
   }
 
   private void giveBack(Connection physical) throws SQLException {
+    if (physical.isClosed()) { // the server ended it (e.g. pg_terminate_backend): not for the next borrower
+      discard(physical);
+      return;
+    }
     try {
       if (!physical.getAutoCommit()) {
         physical.rollback();

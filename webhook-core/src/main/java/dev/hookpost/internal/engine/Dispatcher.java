@@ -57,6 +57,8 @@ final class Dispatcher {
   private volatile boolean recountEndpoints;
   private int endpoints;              // guarded by claimLock: distinct endpoints of enabled subscriptions
   private ScheduledFuture<?> timer; // guarded by this
+  /** The store's news of deliveries stored elsewhere, which wakes this dispatcher; closed at stop. */
+  private volatile AutoCloseable news = () -> { };
   private Instant timerAt;          // guarded by this
 
   Dispatcher(DeliveryStore store, SubscriptionRegistry registry, RetryPolicy defaultPolicy, String owner, Clock clock,
@@ -82,8 +84,17 @@ final class Dispatcher {
     this.recorder = recorder;
   }
 
-  /** Starts: at once when the store has deliveries due or is polled, else on the first wake-up. */
+  /**
+   * Starts: at once when the store has deliveries due or is polled, else on the first wake-up;
+   * from now on the store's news of deliveries stored elsewhere wakes it too.
+   */
   void begin() {
+    try {
+      news = store.onNewDeliveries(this::wake);
+    } catch (RuntimeException e) {
+      Reporter.safely(() -> Reporter.log.warn("{} could not tell this publisher of new deliveries; it polls every {}",
+          store, settings.pollInterval(), e));
+    }
     if (store.durable() || store.nextDue().isPresent()) {
       wake();
     }
@@ -310,11 +321,18 @@ final class Dispatcher {
     recountEndpoints = true;
   }
 
-  /** Stops the timer (shutdown). */
-  synchronized void stop() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
+  /** Stops the store's news and the timer (shutdown). */
+  void stop() {
+    try {
+      news.close();
+    } catch (Exception e) {
+      Reporter.safely(() -> Reporter.log.warn("closing the news of new deliveries from {} failed", store, e));
+    }
+    synchronized (this) {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
     }
   }
 

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * job each (see ARCHITECTURE.md): {@link Intake} stores events, {@link Dispatcher} claims due
  * deliveries, {@link EndpointQueues} hands out endpoint slots, {@link AttemptRunner} sends,
  * {@link Verdict} decides, {@link Recorder} writes the result and reports it, {@link Handles}
- * completes the sends, {@link Shutdown} closes. The store is the one truth; every part's memory
+ * completes the sends, {@link Purger} deletes what is past its retention, {@link Shutdown} closes. The store is the one truth; every part's memory
  * is a cache of it. Thread-safe.
  */
 public final class Engine {
@@ -41,6 +41,7 @@ public final class Engine {
   private final Held held;
   private final Reporter reporter;
   private final Lifecycle lifecycle;
+  private final Purger purger;
 
   /**
    * Builds and starts an engine; with a durable store it starts claiming what is already due.
@@ -80,7 +81,9 @@ public final class Engine {
         backlog, dispatcher, runner, recorder, chain);
     this.shutdown = new Shutdown(store, owner, clock, lifecycle, dispatcher, queues, held, handles, recorder,
         transport, threads, ownsScheduler, settings.lease());
+    this.purger = new Purger(store, settings.retention(), clock, threads);
     dispatcher.begin(); // deliveries left by an earlier run, or enqueued by other publishers
+    purger.start();
   }
 
   /** Tells the listeners that {@code publisher}, this engine's, was built. */
@@ -117,6 +120,7 @@ public final class Engine {
 
   /** See {@code WebhookPublisher.shutdown}; never throws. */
   public List<DeliveryOutcome.Abandoned> shutdown(Duration timeout) {
+    purger.stop();
     return shutdown.run(timeout);
   }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
  *
  * @param maxPendingPerSubscription the most failing deliveries (pending after a failed attempt)
  *     one subscription may have; new ones past it end at once as given up
+ * @param retention how long a durable store keeps ended deliveries ({@link Purger})
  */
 public record EngineSettings(
     int maxConcurrencyPerEndpoint,
@@ -19,4 +20,5 @@ public record EngineSettings(
     Duration disableAfterFailingFor,
     Duration lease,
     Duration pollInterval,
-    int maxInFlight) {}
+    int maxInFlight,
+    dev.hookpost.Retention retention) {}
