@@ -499,8 +499,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     String kept = Metadata.encode(Objects.requireNonNull(metadata, "metadata"));
     String id = StoredDelivery.idOf(eventId, subscriptionId);
     return db.transaction("store the dead letter " + id, c ->
-        !insert(c, eventId, eventType, payload, kept, orderingKey, List.of(subscriptionId), at).isEmpty()
-            && EndedOnArrival.end(c, schema, id, state, reason, at));
+        !writes.enqueue(c, List.of(new Writes.Enqueue(eventId, eventType, payload, kept, orderingKey,
+            List.of(subscriptionId), at))).get(0).isEmpty() && EndedOnArrival.end(c, schema, id, state, reason, at));
   }
 
   /**
