@@ -53,6 +53,7 @@ WARM_OUT=$OUT/warm20k.txt BENCH_CP=$CP ROUNDS=$ROUNDS benchmarks/warm20k.sh || e
 run dev.hookpost.benchmarks.FilterAndOrderingPairs filter 5
 run dev.hookpost.benchmarks.FilterAndOrderingPairs ordering 5
 run dev.hookpost.benchmarks.MemoryBench 100000
+run dev.hookpost.benchmarks.MemoryBench 100000 events
 run dev.hookpost.benchmarks.StoreBench 5000 500
 echo "== JMH"
 # Signing: short JMH forks of each side taken in turn, as pairs (one long fork per side let the

@@ -72,6 +72,40 @@ public interface DeliveryStore {
   }
 
   /**
+   * Stores a delivery that ended before any attempt, as a dead letter that {@link #find} shows
+   * and {@link #requeue} makes pending again: what the publisher does with a delivery it gives up
+   * at once (its subscription is past {@code maxPendingPerSubscription}). The envelope is stored
+   * as by {@link #enqueue}; the delivery is in {@code state} with no attempt, {@code reason} as
+   * its last error, ended at {@code at}. If the store holds a delivery of this event and
+   * subscription already, nothing changes.
+   *
+   * <p>Default: stores nothing and returns false (the outcome is still reported; only requeue
+   * cannot bring it back). The in-memory store and {@code JdbcDeliveryStore} store it.
+   *
+   * @param state a state {@link DeliveryState#isRequeueable() requeue can leave}, e.g.
+   *     {@link DeliveryState#FAILED}
+   * @return whether it was stored
+   * @throws IllegalArgumentException if {@code state} is not requeueable
+   */
+  default boolean enqueueEnded(String eventId, String eventType, byte[] payload, Map<String, String> metadata,
+      String orderingKey, String subscriptionId, DeliveryState state, String reason, Instant at) {
+    checkEnded(state);
+    return false;
+  }
+
+  /**
+   * Checks {@link #enqueueEnded}'s {@code state}.
+   *
+   * @throws IllegalArgumentException if {@code state} is not requeueable
+   */
+  static void checkEnded(DeliveryState state) {
+    if (state == null || !state.isRequeueable()) {
+      throw new IllegalArgumentException("enqueueEnded stores a dead letter that requeue can bring back, so its state"
+          + " must be FAILED, REJECTED or SKIPPED, was " + state);
+    }
+  }
+
+  /**
    * Claims up to {@code limit} pending deliveries due at {@code now} whose lease is free or
    * expired, oldest due first, leasing them to {@code owner} until {@code now + lease}.
    */

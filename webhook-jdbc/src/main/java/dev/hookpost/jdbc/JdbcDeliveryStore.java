@@ -487,6 +487,24 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /**
+   * {@inheritDoc} Runs in its own transaction on a connection of its own: the envelope and the
+   * row are inserted as by {@code enqueue}, and the row is ended in the same transaction.
+   *
+   * @throws WebhookException if the database fails (nothing was stored)
+   */
+  @Override
+  public boolean enqueueEnded(String eventId, String eventType, byte[] payload, Map<String, String> metadata,
+      String orderingKey, String subscriptionId, DeliveryState state, String reason, Instant at) {
+    dev.hookpost.spi.DeliveryStore.checkEnded(state);
+    checkEnqueue(eventId, eventType, payload, List.of(Objects.requireNonNull(subscriptionId, "subscriptionId")), at);
+    String kept = Metadata.encode(Objects.requireNonNull(metadata, "metadata"));
+    String id = StoredDelivery.idOf(eventId, subscriptionId);
+    return db.transaction("store the dead letter " + id, c ->
+        !writes.enqueue(c, List.of(new Writes.Enqueue(eventId, eventType, payload, kept, orderingKey,
+            List.of(subscriptionId), at))).get(0).isEmpty() && EndedOnArrival.end(c, schema, id, state, reason, at));
+  }
+
+  /**
    * {@inheritDoc} Only the requeueable states ({@link DeliveryState#isRequeueable()}) among the
    * query's states are requeued, oldest first up to the query's limit; their last
    * status and error are kept until the next attempt.

@@ -413,6 +413,34 @@ abstract class DeliveryStoreContract implements OrderingKeyContract {
   }
 
   @Test
+  void aDeliveryStoredAsEndedIsADeadLetterWithNoAttemptThatRequeueMakesClaimable() {
+    assertThat(store.enqueueEnded("evt_1", TYPE, bytes("{\"n\":1}"), Map.of(), null, "shipping",
+        DeliveryState.FAILED, "backlog full", T0)).isTrue();
+
+    assertThat(store.claim(T0.plusSeconds(1), 10, LEASE, "a")).as("an ended delivery is never claimed").isEmpty();
+    StoredDelivery dead = only(store.find(DeliveryQuery.deadLetters()));
+    assertThat(dead.deliveryId()).isEqualTo("evt_1/shipping");
+    assertThat(dead.state()).isEqualTo(DeliveryState.FAILED);
+    assertThat(dead.attempts()).isZero();
+    assertThat(dead.lastError()).isEqualTo("backlog full");
+    assertThat(store.countFailing("shipping")).as("not pending, so not failing").isZero();
+
+    assertThat(store.requeue(DeliveryQuery.deadLetters(), T0.plusSeconds(2))).isEqualTo(1);
+    assertThat(only(store.claim(T0.plusSeconds(2), 10, LEASE, "a")).payload()).isEqualTo(bytes("{\"n\":1}"));
+  }
+
+  @Test
+  void aDeliveryStoredAsEndedLeavesAnExistingDeliveryOfTheSameEventAndSubscriptionAlone() {
+    enqueue("evt_1", T0);
+
+    assertThat(store.enqueueEnded("evt_1", TYPE, bytes("{}"), Map.of(), null, "shipping", DeliveryState.FAILED,
+        "backlog full", T0)).isFalse();
+
+    assertThat(store.find(DeliveryQuery.deadLetters())).isEmpty();
+    assertThat(ids(store.claim(T0, 10, LEASE, "a"))).containsExactly("evt_1/shipping");
+  }
+
+  @Test
   void requeueTouchesOnlyMatchingDeadLetters() {
     ended("evt_1", "shipping", T0, DeliveryState.FAILED);
     ended("evt_2", "billing", T0.plusSeconds(1), DeliveryState.FAILED);

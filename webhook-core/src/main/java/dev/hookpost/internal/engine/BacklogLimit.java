@@ -40,7 +40,10 @@ final class BacklogLimit {
     this.ticker = ticker;
   }
 
-  /** Why {@code s} takes no new delivery now (its failing backlog is full), or null. */
+  /**
+   * Why {@code s} takes no new delivery now (its failing backlog is full), or null; the caller
+   * says what became of the delivery.
+   */
   String check(Subscription s) {
     Count c = counts.computeIfAbsent(s.id(), id -> new Count());
     long now = ticker.getAsLong();
@@ -55,8 +58,7 @@ final class BacklogLimit {
     }
     int n = c.n;
     return n < max ? null : "subscription " + s.id() + " already has " + n + " failing deliveries waiting for a retry"
-        + " (maxPendingPerSubscription " + max + "), so this one was neither stored nor attempted; send it again"
-        + " once the endpoint recovers, or raise maxPendingPerSubscription";
+        + " (maxPendingPerSubscription " + max + "), so this one was not attempted";
   }
 
   /** This publisher changed {@code subscriptionId}'s failing count by {@code delta}. */

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -35,27 +35,30 @@ final class Handles {
   private final ConcurrentHashMap<DeliveryKey, Waiter> waiting = new ConcurrentHashMap<>();
   private int sweepOffset; // guarded by this
 
-  /** One send's outcomes, one per matching subscription, completed when the last one arrives. */
-  static final class PendingSend {
-    final String eventId;
+  /**
+   * One send's outcomes, one per matching subscription: the future {@code send} returns,
+   * completed when the last one arrives. A future itself, and counting without an atomic object
+   * of its own, as there is one per pending send (40 bytes less each).
+   */
+  static final class PendingSend extends CompletableFuture<List<DeliveryOutcome>> {
+    private static final AtomicIntegerFieldUpdater<PendingSend> REMAINING =
+        AtomicIntegerFieldUpdater.newUpdater(PendingSend.class, "remaining");
     private final DeliveryOutcome[] results;
-    private final AtomicInteger remaining;
-    final CompletableFuture<List<DeliveryOutcome>> future = new CompletableFuture<>();
+    private volatile int remaining;
 
-    PendingSend(String eventId, int size) {
-      this.eventId = eventId;
+    PendingSend(int size) {
       this.results = new DeliveryOutcome[size];
-      this.remaining = new AtomicInteger(size);
+      this.remaining = size;
       if (size == 0) {
-        future.complete(List.of());
+        complete(List.of());
       }
     }
 
     /** Sets outcome {@code index}; each index is set once (its waiter is removed once). */
     void set(int index, DeliveryOutcome o) {
       results[index] = o;
-      if (remaining.decrementAndGet() == 0) {
-        future.complete(List.of(results));
+      if (REMAINING.decrementAndGet(this) == 0) {
+        complete(List.of(results));
       }
     }
   }

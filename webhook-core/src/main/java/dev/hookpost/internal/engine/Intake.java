@@ -8,6 +8,7 @@ import dev.hookpost.Subscription;
 import dev.hookpost.SubscriptionRegistry;
 import dev.hookpost.WebhookException;
 import dev.hookpost.internal.store.DeliveryKey;
+import dev.hookpost.spi.DeliveryState;
 import dev.hookpost.spi.DeliveryStore;
 import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.spi.TransactionalDeliveryStore;
@@ -34,6 +35,9 @@ final class Intake {
    * memory): the first attempt then needs no wake-up of the dispatcher's thread.
    */
   private static final int START_IN_SEND = 4;
+  /** The end of a given-up delivery's reason when the store kept it. */
+  private static final String KEPT = "; it is kept as a dead letter: requeue it (deliveries().requeue) once the"
+      + " endpoint recovers, or raise maxPendingPerSubscription";
 
   private final DeliveryStore store;
   private final SubscriptionRegistry registry;
@@ -84,7 +88,7 @@ final class Intake {
           + " an id the receiver can fetch details with) or raise maxPayloadBytes");
     }
     List<Subscription> matching = ContentMatch.keep(registry.matching(event.tenant(), event.type()), body, event.id());
-    Handles.PendingSend send = new Handles.PendingSend(event.id(), matching.size());
+    Handles.PendingSend send = new Handles.PendingSend(matching.size());
     List<Subscription> toStore = new ArrayList<>(matching.size());
     List<Integer> indexes = new ArrayList<>(matching.size());
     List<DeliveryOutcome> told = new ArrayList<>(0);
@@ -96,25 +100,52 @@ final class Intake {
         told.add(new DeliveryOutcome.Skipped(event.id(), s, 0, "subscription is disabled"));
         toldIndexes.add(i);
       } else if (full != null) {
-        told.add(new DeliveryOutcome.GaveUp(event.id(), s, 0, null, full));
+        told.add(new DeliveryOutcome.GaveUp(event.id(), s, 0, null, full)); // its reason is completed below
         toldIndexes.add(i);
       } else {
         toStore.add(s);
         indexes.add(i);
       }
     }
+    Map<String, String> metadata = interceptors.capture(event);
     Stored stored = toStore.isEmpty() ? Stored.NOTHING
-        : store(event, body, interceptors.capture(event), toStore, indexes, send, connection);
+        : store(event, body, metadata, toStore, indexes, send, connection);
     for (int k = 0; k < told.size(); k++) { // after storing: a send that throws told nobody anything
-      recorder.tell(null, event.type(), told.get(k));
-      send.set(toldIndexes.get(k), told.get(k));
+      DeliveryOutcome o = told.get(k) instanceof DeliveryOutcome.GaveUp g
+          ? new DeliveryOutcome.GaveUp(event.id(), g.subscription(), 0, null, g.reason()
+              + deadLetter(event, body, metadata, g.subscription(), g.reason(), connection))
+          : told.get(k);
+      recorder.tell(null, event.type(), o);
+      send.set(toldIndexes.get(k), o);
     }
     // Last: a listener above may have closed the publisher, which then abandoned these unstarted.
     dispatcher.start(stored.startNow(), runner::startFromSend);
     if (stored.wake()) { // after this send's own attempts are on their way: the rest of a fan-out
       dispatcher.wake();
     }
-    return send.future;
+    return send;
+  }
+
+  /**
+   * Stores a delivery given up at once (its subscription's failing backlog is full) as a dead
+   * letter that requeue can bring back, except in a caller's transaction, which may still roll
+   * back; a store that fails or does not keep it is logged. Returns the rest of its reason: what
+   * the application can do.
+   */
+  private String deadLetter(Event event, byte[] body, Map<String, String> metadata, Subscription s, String why,
+      Connection connection) {
+    boolean kept = false;
+    if (connection == null) {
+      try {
+        kept = store.enqueueEnded(event.id(), event.type(), body, metadata, event.orderingKey(), s.id(),
+            DeliveryState.FAILED, why + KEPT, clock.instant());
+      } catch (RuntimeException e) {
+        Reporter.safely(() -> Reporter.log.warn("could not keep event {} for subscription {} as a dead letter in {}",
+            event.id(), s.id(), store, e));
+      }
+    }
+    return kept ? KEPT : "; it was not stored: send it again once the endpoint recovers, or raise"
+        + " maxPendingPerSubscription";
   }
 
   /** What a send stored: the claims it starts itself, and whether the dispatcher has more to take. */

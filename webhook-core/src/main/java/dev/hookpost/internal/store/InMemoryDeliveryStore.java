@@ -143,6 +143,25 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     return added;
   }
 
+  /** {@inheritDoc} It is kept among the dead letters (the newest {@link #MAX_DEAD_LETTERS}), not counted as pending. */
+  @Override
+  public synchronized boolean enqueueEnded(String eventId, String eventType, byte[] payload,
+      Map<String, String> metadata, String orderingKey, String subscriptionId, DeliveryState state, String reason,
+      Instant at) {
+    DeliveryStore.checkEnded(state);
+    DeliveryKey key = new DeliveryKey(eventId, subscriptionId);
+    if (byId.containsKey(key)) {
+      return false;
+    }
+    recentlyEnded.remove(key);
+    Entry e = new Entry(key, eventType, payload, Map.copyOf(metadata), orderingKey, at, seq++);
+    byId.put(key, e);
+    e.state.checkMove(state);
+    e.lastError = reason;
+    endAs(e, state); // never in a key's chain: requeue puts it there
+    return true;
+  }
+
   @Override
   public synchronized List<StoredDelivery> claim(Instant now, int limit, Duration lease, String owner) {
     // Deliveries whose lease expired compete with the due ones, oldest due first; one this claim

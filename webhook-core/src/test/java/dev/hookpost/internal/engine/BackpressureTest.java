@@ -8,7 +8,11 @@ import dev.hookpost.DeliveryOutcome;
 import dev.hookpost.DeliveryQueueFullException;
 import dev.hookpost.Event;
 import dev.hookpost.SendHandle;
+import dev.hookpost.WebhookHeaders;
 import dev.hookpost.WebhookPublisher;
+import dev.hookpost.spi.DeliveryQuery;
+import dev.hookpost.spi.DeliveryState;
+import dev.hookpost.spi.StoredDelivery;
 import dev.hookpost.spi.TransportResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Backpressure throws or waits; it never drops, and healthy deliveries never count as a backlog. */
@@ -72,6 +77,36 @@ class BackpressureTest extends EngineFixture {
         assertThat(g.reason()).contains("dead", "3 failing deliveries", "maxPendingPerSubscription");
       });
       assertThat(fourth.get(1)).isInstanceOf(DeliveryOutcome.Delivered.class);
+    }
+  }
+
+  @Test
+  void aDeliveryGivenUpForAFullBacklogIsKeptAsADeadLetterThatRequeueDelivers() {
+    AtomicBoolean down = new AtomicBoolean(true);
+    transport.byDefault(request -> CompletableFuture.completedFuture(TransportResponse.of(down.get() ? 503 : 204)));
+    try (WebhookPublisher p = builder().subscription(sub("dead")).maxPendingPerSubscription(2).build()) {
+      p.send(Event.of("order.created", Map.of("n", 0)));
+      p.send(Event.of("order.created", Map.of("n", 1))); // both failed once: the backlog is full
+      Event third = Event.of("order.created", Map.of("n", 2));
+      DeliveryOutcome gaveUp = p.send(third).outcomes().join().get(0);
+
+      List<StoredDelivery> kept = p.deliveries().find(DeliveryQuery.deadLetters().forSubscription("dead"));
+      assertThat(gaveUp).isInstanceOfSatisfying(DeliveryOutcome.GaveUp.class,
+          g -> assertThat(g.reason()).contains("kept as a dead letter", "requeue"));
+      assertThat(kept).singleElement().satisfies(d -> {
+        assertThat(d.eventId()).isEqualTo(third.id());
+        assertThat(d.state()).isEqualTo(DeliveryState.FAILED);
+        assertThat(d.attempts()).isZero();
+        assertThat(d.lastError()).contains("maxPendingPerSubscription");
+      });
+
+      down.set(false);
+      assertThat(p.deliveries().requeue(DeliveryQuery.deadLetters().forSubscription("dead"))).isEqualTo(1);
+      time.advance(Duration.ofSeconds(1));
+
+      assertThat(transport.requests()).filteredOn(r -> third.id().equals(r.headers().get(WebhookHeaders.ID)))
+          .hasSize(1);
+      assertThat(p.deliveries().find(DeliveryQuery.deadLetters())).isEmpty();
     }
   }
 
