@@ -3,9 +3,11 @@
 # starts PostgreSQL 15 from Debian's binaries (/usr/lib/postgresql/15/bin) in a temporary
 # directory, with fsync, synchronous_commit and full_page_writes on, and nginx answering 204
 # (benchmarks/lib.sh); runs PostgresBench; prints the settings, the RESULT lines and the table;
-# stops both. About 13-15 minutes on 2 cores before issue 18's changes (its figures are slow).
+# stops both. About 17 minutes on 2 cores before issue 18's changes (slow figures make long
+# warm-ups, and each pickup sample waits for a 500 ms poll), fewer after them.
 #   benchmarks/postgres.sh                 # ROUNDS=3, 100,000 events for the table-size figure
-#   QUICK=1 benchmarks/postgres.sh         # about 3 minutes: 1 round, short windows, 5,000-event warm-ups
+#   QUICK=1 benchmarks/postgres.sh         # about 3 minutes: 1 round, short windows, 5,000-event warm-ups,
+#                                          # 10,000 events for the size figure, 40 pickup samples per case
 #   SIZE_EVENTS=1000000 benchmarks/postgres.sh   # the issue's 1,000,000 delivered events for the size figure
 # Environment: ROUNDS, SIZE_EVENTS, PICKUP_SENDS, WARMUP, PG_BIN, PG_PORT, SHARED_BUFFERS.
 # Each figure group runs in a fresh JVM per round, both sides in that JVM, measured in windows
@@ -17,7 +19,7 @@ PG_PORT=${PG_PORT:-15432}
 SHARED_BUFFERS=${SHARED_BUFFERS:-128MB}   # PostgreSQL's default, stated
 if [ -n "${QUICK:-}" ]; then
   ROUNDS=${ROUNDS:-1}; WARMUP=${WARMUP:-5000}; WINDOWS=2; SECONDS_PER_WINDOW=1
-  SIZE_EVENTS=${SIZE_EVENTS:-20000}; PICKUP_SENDS=${PICKUP_SENDS:-50}
+  SIZE_EVENTS=${SIZE_EVENTS:-10000}; PICKUP_SENDS=${PICKUP_SENDS:-40}
 else
   ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-20000}; WINDOWS=3; SECONDS_PER_WINDOW=1.5
   SIZE_EVENTS=${SIZE_EVENTS:-100000}; PICKUP_SENDS=${PICKUP_SENDS:-200}
@@ -54,7 +56,9 @@ as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w start -o "-p $
   -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=$SHARED_BUFFERS" >/dev/null
 PG_PID=$(head -1 "$PGDIR/data/postmaster.pid")
 
-build_benchmarks .
+# BENCH_CP: the class path to measure (run.sh passes its build, or an older commit's for a
+# before and after); unset, this checkout is built.
+if [ -n "${BENCH_CP:-}" ]; then CP=$BENCH_CP; else build_benchmarks .; fi
 # Quiet logs: the pool's INFO lines, and one WARN per abandoned delivery when the held-back
 # publisher of the stored figures closes with its tens of thousands of pending deliveries.
 JAVA="java $JVM_FLAGS -Dorg.slf4j.simpleLogger.log.com.zaxxer.hikari=warn \

@@ -25,13 +25,15 @@ import javax.sql.DataSource;
  * commit returned), and a {@code send} on a second publisher instance over the same database
  * (from just after it returned) that cannot deliver it itself: its one slot
  * ({@code maxInFlight(1)}) is held by an attempt that never ends, so the first publisher must
- * find the delivery. Between sends, a random pause of 20 to 120 ms: the publisher is idle, and
- * the sends fall anywhere in its poll interval.
+ * find the delivery. Before each send, a random pause: the publisher is idle, and the commits
+ * fall anywhere in its poll interval.
  */
 final class Pickup {
   static final String[] CASES = {"send", "tx-send", "other-instance"};
   /** Longest wait for one attempt; one not seen by then counts as this long. */
   static final long TIMEOUT_MS = 5_000;
+  /** The publisher's poll interval (its default). */
+  static final int POLL_MS = 500;
 
   private Pickup() {}
 
@@ -97,7 +99,10 @@ final class Pickup {
       for (int i = 0; i < sends; i++) {
         for (int k = 0; k < CASES.length; k++) {
           int c = (k + i) % CASES.length;
-          Thread.sleep(20 + random.nextInt(100));
+          // After an attempt is picked up by a poll, the next poll is due a poll interval later: a
+          // pause drawn from 20 ms to 20 ms + the interval puts the commit anywhere in that
+          // interval. The plain send, woken at once, needs only a short one.
+          Thread.sleep(20 + random.nextInt(CASES[c].equals("send") ? 30 : POLL_MS));
           CompletableFuture<Long> seen = watching.arm();
           Event event = Event.of("order.created", Payloads.oneKib(i));
           long t0;

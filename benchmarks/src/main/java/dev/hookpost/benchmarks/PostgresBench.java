@@ -102,7 +102,7 @@ public final class PostgresBench {
         sides.put("jdbc-100", outbox::insertHundred);
         for (Map.Entry<String, Windows.Op> side : sides.entrySet()) {
           long t0 = System.nanoTime();
-          w.warmUp(side.getValue(), 8, warmup);
+          w.warmUp(side.getValue(), 32, warmup);
           System.err.printf("warm-up %s: %d events in %.1f s%n", side.getKey(), warmup, (System.nanoTime() - t0) / 1e9);
         }
         for (int n : threads) {

@@ -96,7 +96,8 @@ public final class PostgresReport {
     Map<Integer, Double> b = new TreeMap<>(byRound.getOrDefault(baselineKey, Map.of()));
     h.keySet().retainAll(b.keySet());
     b.keySet().retainAll(h.keySet());
-    List<Double> ratios = Report.ratios(h, b);
+    List<Double> ratios = new ArrayList<>(Report.ratios(h, b));
+    ratios.removeIf(r -> !Double.isFinite(r)); // a baseline of zero (PostgreSQL's CPU with the in-memory store)
     double r = Report.median(ratios);
     rows.add("| " + figure + " | " + Report.fmt(Report.median(List.copyOf(h.values()))) + " | "
         + Report.fmt(Report.median(List.copyOf(b.values()))) + " | "

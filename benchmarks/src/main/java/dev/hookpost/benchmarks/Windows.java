@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sides of one figure in one JVM, each run from N threads for a window of time, the windows taken
@@ -62,13 +63,17 @@ final class Windows {
    */
   void window(String name, Op op, int n, double seconds, Tally tally) throws Exception {
     long start = System.nanoTime();
+    AtomicLong longest = new AtomicLong();
     long deadline = start + (long) (seconds * 1e9);
     List<Future<Long>> all = new ArrayList<>();
     for (int t = 0; t < n; t++) {
       all.add(threads.submit(() -> {
         long done = 0;
-        while (System.nanoTime() < deadline) {
+        for (long now = System.nanoTime(); now < deadline; ) {
           done += op.run(numbers.getAndIncrement());
+          long then = now;
+          now = System.nanoTime();
+          longest.accumulateAndGet(now - then, Math::max);
         }
         return done;
       }));
@@ -82,8 +87,9 @@ final class Windows {
       tally.events += events;
       tally.seconds += elapsed;
     }
-    System.err.printf("  %s window %s x%d: %.0f events/s%n", tally == null ? "untimed" : "timed", name, n,
-        events / elapsed);
+    // the longest single operation: a stall of the shared machine shows here
+    System.err.printf("  %s window %s x%d: %.0f events/s, longest operation %.0f ms%n",
+        tally == null ? "untimed" : "timed", name, n, events / elapsed, longest.get() / 1e6);
   }
 
   /**
