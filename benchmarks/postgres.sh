@@ -6,7 +6,7 @@
 # stops both. About 17 minutes on 2 cores before issue 18's changes (slow figures make long
 # warm-ups, and each pickup sample waits for a 500 ms poll), fewer after them.
 #   benchmarks/postgres.sh                 # ROUNDS=3, 100,000 events for the table-size figure
-#   QUICK=1 benchmarks/postgres.sh         # about 3 minutes: 1 round, short windows, 5,000-event warm-ups,
+#   QUICK=1 benchmarks/postgres.sh         # about 3-4 minutes: 1 round, short windows, 5,000-event warm-ups,
 #                                          # 10,000 events for the size figure, 40 pickup samples per case
 #   SIZE_EVENTS=1000000 benchmarks/postgres.sh   # the issue's 1,000,000 delivered events for the size figure
 # Environment: ROUNDS, SIZE_EVENTS, PICKUP_SENDS, WARMUP, PG_BIN, PG_PORT, SHARED_BUFFERS.

@@ -2,7 +2,7 @@
 # Builds and runs every Hookpost benchmark side by side with hand-written OkHttp, and prints the
 # table (figure, Hookpost, baseline, ratio), then warm20k.sh's table, then postgres.sh's (the PostgreSQL
 # store, when PostgreSQL 15's binaries are there). About 10.5-12.5 minutes on 2 cores, and about 17 more for
-# postgres.sh (POSTGRES=quick: 3; POSTGRES=skip: none).
+# postgres.sh (POSTGRES=quick: 3-4; POSTGRES=skip: none).
 #   benchmarks/run.sh            # ROUNDS=3 by default; ROUNDS=5 for steadier medians
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,7 +73,7 @@ echo | tee -a "$OUT/table.md"
 cat "$OUT/warm20k.md" 2>/dev/null | tee -a "$OUT/table.md" || true
 # The PostgreSQL store's figures (issue 18): benchmarks/postgres.sh starts its own PostgreSQL 15
 # from Debian's binaries (fsync on) and uses this nginx; its table comes last. About 17 minutes;
-# POSTGRES=quick for its 3-minute mode, POSTGRES=skip to leave it out. Skipped when the binaries
+# POSTGRES=quick for its 3-4 minute mode, POSTGRES=skip to leave it out. Skipped when the binaries
 # are missing.
 echo | tee -a "$OUT/table.md"
 if [ "${POSTGRES:-full}" = skip ]; then
