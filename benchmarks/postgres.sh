@@ -9,7 +9,9 @@
 #   QUICK=1 benchmarks/postgres.sh         # about 3-4 minutes: 1 round, short windows, 5,000-event warm-ups,
 #                                          # 10,000 events for the size figure, 40 pickup samples per case
 #   SIZE_EVENTS=1000000 benchmarks/postgres.sh   # the 1,000,000 delivered events for the size figure
-# Environment: ROUNDS, SIZE_EVENTS, PICKUP_SENDS, WARMUP, PG_BIN, PG_PORT, SHARED_BUFFERS.
+# Environment: ROUNDS, SIZE_EVENTS, PICKUP_SENDS, WARMUP, PG_BIN, PG_PORT, SHARED_BUFFERS,
+# AUTOVACUUM_WAIT (seconds to wait after the purge for autovacuum to visit the store's tables;
+# 0 skips that size figure; default 120, quick 0).
 # Each figure group runs in a fresh JVM per round, both sides in that JVM, measured in windows
 # taken in turn; each JVM starts from empty tables.
 set -euo pipefail
@@ -19,10 +21,10 @@ PG_PORT=${PG_PORT:-15432}
 SHARED_BUFFERS=${SHARED_BUFFERS:-128MB}   # PostgreSQL's default, stated
 if [ -n "${QUICK:-}" ]; then
   ROUNDS=${ROUNDS:-1}; WARMUP=${WARMUP:-5000}; WINDOWS=2; SECONDS_PER_WINDOW=1
-  SIZE_EVENTS=${SIZE_EVENTS:-10000}; PICKUP_SENDS=${PICKUP_SENDS:-40}
+  SIZE_EVENTS=${SIZE_EVENTS:-10000}; PICKUP_SENDS=${PICKUP_SENDS:-40}; AUTOVACUUM_WAIT=${AUTOVACUUM_WAIT:-0}
 else
   ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-20000}; WINDOWS=3; SECONDS_PER_WINDOW=1.5
-  SIZE_EVENTS=${SIZE_EVENTS:-100000}; PICKUP_SENDS=${PICKUP_SENDS:-200}
+  SIZE_EVENTS=${SIZE_EVENTS:-100000}; PICKUP_SENDS=${PICKUP_SENDS:-200}; AUTOVACUUM_WAIT=${AUTOVACUUM_WAIT:-120}
 fi
 OUT=benchmarks/target/postgres
 mkdir -p "$OUT"
@@ -77,7 +79,7 @@ round=0
   echo "== machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"\
     "load average $(cut -d' ' -f1-3 /proc/loadavg) at the start; $(java -version 2>&1 | head -1)"
   echo "== nginx $(nginx -v 2>&1 | cut -d/ -f2), 1 worker, return 204; PostgreSQL from $PG_BIN, data in $PGDIR (ext4 as /tmp)"
-  echo "== command: ${QUICK:+QUICK=1 }ROUNDS=$ROUNDS WARMUP=$WARMUP SIZE_EVENTS=$SIZE_EVENTS PICKUP_SENDS=$PICKUP_SENDS benchmarks/postgres.sh"\
+  echo "== command: ${QUICK:+QUICK=1 }ROUNDS=$ROUNDS WARMUP=$WARMUP SIZE_EVENTS=$SIZE_EVENTS PICKUP_SENDS=$PICKUP_SENDS AUTOVACUUM_WAIT=$AUTOVACUUM_WAIT benchmarks/postgres.sh"\
     "(windows: $WINDOWS x $SECONDS_PER_WINDOW s per side; commit $(git rev-parse --short HEAD))"
 } | tee -a "$RESULTS"
 run settings
@@ -88,7 +90,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 round=1
 echo "== table size and pickup latency (one JVM)"
-run size "$SIZE_EVENTS" "$PICKUP_SENDS"
+run size "$SIZE_EVENTS" "$PICKUP_SENDS" "$AUTOVACUUM_WAIT"
 echo
 $JAVA dev.hookpost.benchmarks.PostgresReport "$RESULTS" | tee "$OUT/table.md"
 echo "== postgres.sh took $SECONDS s, the build included; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \

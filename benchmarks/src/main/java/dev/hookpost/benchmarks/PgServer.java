@@ -77,6 +77,38 @@ final class PgServer {
     return out;
   }
 
+  /** Each store table's vacuums so far, manual and automatic ({@code pg_stat_user_tables}). */
+  static Map<String, Long> vacuums(DataSource ds) throws SQLException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT relname, vacuum_count + autovacuum_count FROM pg_stat_user_tables"
+            + " WHERE relname LIKE '" + STORE_TABLES + "' AND relname <> 'hookpost_schema_version'")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Waits until every table in {@code before} was vacuumed again (by autovacuum: nothing else
+   * runs VACUUM meanwhile), at most {@code seconds}. Returns the seconds waited.
+   */
+  static double awaitVacuums(DataSource ds, Map<String, Long> before, double seconds) throws Exception {
+    long start = System.nanoTime();
+    while (true) {
+      Map<String, Long> now = vacuums(ds);
+      boolean all = before.entrySet().stream().allMatch(e -> now.getOrDefault(e.getKey(), 0L) > e.getValue());
+      double waited = (System.nanoTime() - start) / 1e9;
+      if (all || waited >= seconds) {
+        System.err.printf("autovacuum: %s after %.0f s (vacuums before %s, now %s)%n",
+            all ? "every table vacuumed" : "NOT every table vacuumed", waited, before, now);
+        return waited;
+      }
+      Thread.sleep(1000);
+    }
+  }
+
   /** Rows of one table. */
   static long rows(DataSource ds, String table) throws SQLException {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement();

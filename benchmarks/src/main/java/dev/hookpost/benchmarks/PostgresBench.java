@@ -7,6 +7,7 @@ import dev.hookpost.RetryPolicy;
 import dev.hookpost.WebhookPublisher;
 import dev.hookpost.jdbc.JdbcDeliveryStore;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
  * PostgresBench settings
  * PostgresBench stored THREADS,... WARMUP WINDOWS SECONDS     send, transactional send, hand-written INSERTs
  * PostgresBench delivered WARMUP WINDOWS SECONDS              end to end, PostgreSQL and in-memory stores, CPU
- * PostgresBench size EVENTS SENDS                             table size after EVENTS and a purge; pickup latency
+ * PostgresBench size EVENTS SENDS AUTOVACUUM_SECONDS          table size after EVENTS and a purge; pickup latency
  * </pre>
  */
 public final class PostgresBench {
@@ -37,6 +38,8 @@ public final class PostgresBench {
   static final int UNFINISHED = 512;
   /** Attempts in flight to nginx in the end-to-end figures. */
   static final int PER_ENDPOINT = 32;
+  /** Deliveries per call of the scheduled purge, where the store has one. */
+  static final int PURGE_BATCH = 500;
 
   private PostgresBench() {}
 
@@ -48,7 +51,7 @@ public final class PostgresBench {
             Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
         case "delivered" -> delivered(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
             Double.parseDouble(args[3]));
-        case "size" -> size(Long.parseLong(args[1]), Integer.parseInt(args[2]));
+        case "size" -> size(Long.parseLong(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         default -> throw new IllegalArgumentException("unknown figure " + args[0]);
       }
     } catch (Throwable e) {
@@ -187,12 +190,13 @@ public final class PostgresBench {
 
   /**
    * Figures 5 then 4: the store's tables and indexes at start (empty), after {@code events}
-   * delivered end to end, after {@code store.purge} of everything ended (called until it purges
-   * nothing more), and after a plain {@code VACUUM} that this program runs (the store runs none
-   * today); then, with that publisher warm and idle, the pickup latency of {@code sends} events of
-   * each kind ({@link Pickup}).
+   * delivered end to end, after a purge of everything ended ({@link #purge}), after autovacuum
+   * has vacuumed each of the store's tables since (waiting at most {@code autovacuumSeconds}; 0:
+   * not measured), and after a plain {@code VACUUM} that this program runs (the store runs none);
+   * then, with that publisher warm and idle, the pickup latency of {@code sends} events of each
+   * kind ({@link Pickup}).
    */
-  static void size(long events, int sends) throws Exception {
+  static void size(long events, int sends, int autovacuumSeconds) throws Exception {
     String url = System.getProperty("url");
     try (HikariDataSource ds = PgServer.pool("bench", 40); HikariDataSource other = PgServer.pool("other", 8)) {
       PgServer.dropTables(ds);
@@ -212,16 +216,19 @@ public final class PostgresBench {
         HttpBench.result("size-events", "postgresql", Long.toString(events));
         sizeResult("size-after-delivered-bytes", ds);
 
+        Map<String, Long> vacuumsBefore = PgServer.vacuums(ds);
         Instant cutoff = Instant.now().plusSeconds(1); // everything ended so far is past its retention
         long purgeStart = System.nanoTime();
-        long purged = 0;
-        for (int k; (k = store.purge(cutoff)) > 0; ) {
-          purged += k;
-        }
+        String how = purge(store, cutoff);
         double purgeSeconds = (System.nanoTime() - purgeStart) / 1e9;
-        System.err.printf("purge: %d deliveries in %.1f s%n", purged, purgeSeconds);
+        System.err.printf("purge: %s in %.1f s%n", how, purgeSeconds);
         HttpBench.result("size-purge-seconds", "postgresql", String.format(Locale.ROOT, "%.2f", purgeSeconds));
         sizeResult("size-after-purge-bytes", ds);
+        if (autovacuumSeconds > 0) {
+          double waited = PgServer.awaitVacuums(ds, vacuumsBefore, autovacuumSeconds);
+          HttpBench.result("size-autovacuum-wait-seconds", "postgresql", String.format(Locale.ROOT, "%.0f", waited));
+          sizeResult("size-after-autovacuum-bytes", ds);
+        }
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
           c.setAutoCommit(true);
           for (String table : PgServer.storeSizes(ds).keySet()) {
@@ -233,6 +240,30 @@ public final class PostgresBench {
         Pickup.measure(p, watching, ds, other, url, sends);
       }
     }
+  }
+
+  /**
+   * Deletes every ended delivery before {@code cutoff} the way the store's design does: in the
+   * bounded batches of the scheduled purge ({@code purgeEnded(deliveredBefore, deadLettersBefore,
+   * limit)}, issue 18, 500 per call as its scheduler asks, without its pauses) where the store has
+   * it, else with {@code purge(Instant)}, called until it deletes nothing more. Found by
+   * reflection, so that the same harness measures the code before and after. Says which it used.
+   */
+  static String purge(JdbcDeliveryStore store, Instant cutoff) throws Exception {
+    long purged = 0;
+    Method batched;
+    try {
+      batched = store.getClass().getMethod("purgeEnded", Instant.class, Instant.class, int.class);
+    } catch (NoSuchMethodException before) {
+      for (int k; (k = store.purge(cutoff)) > 0; ) {
+        purged += k;
+      }
+      return purged + " deliveries by purge(Instant)";
+    }
+    for (int k; (k = (int) batched.invoke(store, cutoff, cutoff, PURGE_BATCH)) > 0; ) {
+      purged += k;
+    }
+    return purged + " deliveries by purgeEnded, " + PURGE_BATCH + " per call";
   }
 
   private static void sizeResult(String figure, HikariDataSource ds) throws Exception {

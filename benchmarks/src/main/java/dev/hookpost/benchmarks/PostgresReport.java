@@ -74,6 +74,9 @@ public final class PostgresReport {
     single("store's tables + indexes (bytes), at start", "size-start-bytes/postgresql", "-");
     single("... after " + events + " events delivered", "size-after-delivered-bytes/postgresql", "-");
     single("... after purge", "size-after-purge-bytes/postgresql", "near start");
+    single("... after autovacuum vacuumed each table (waited s: "
+        + Report.fmt(median("size-autovacuum-wait-seconds/postgresql")) + ")", "size-after-autovacuum-bytes/postgresql",
+        "-");
     single("... after a plain VACUUM (run by the benchmark)", "size-after-vacuum-bytes/postgresql", "-");
     single("purge of " + events + " delivered (s)", "size-purge-seconds/postgresql", "-");
     single("events/s delivered while filling the table", "size-run-delivered-per-s/postgresql", "-");
