@@ -9,7 +9,8 @@
 #   QUICK=1 benchmarks/postgres.sh         # about 3-4 minutes: 1 round, short windows, 5,000-event warm-ups,
 #                                          # 10,000 events for the size figure, 40 pickup samples per case
 #   SIZE_EVENTS=1000000 benchmarks/postgres.sh   # the issue's 1,000,000 delivered events for the size figure
-# Environment: ROUNDS, SIZE_EVENTS, PICKUP_SENDS, WARMUP, PG_BIN, PG_PORT, SHARED_BUFFERS,
+#   FIGURES=size SIZE_EVENTS=1000000 benchmarks/postgres.sh   # only the size and pickup figures
+# Environment: FIGURES (any of: stored delivered size), ROUNDS, SIZE_EVENTS, PICKUP_SENDS, WARMUP, PG_BIN, PG_PORT, SHARED_BUFFERS,
 # AUTOVACUUM_WAIT (seconds to wait after the purge for autovacuum to visit the store's tables;
 # 0 skips that size figure; default 120, quick 0).
 # Each figure group runs in a fresh JVM per round, both sides in that JVM, measured in windows
@@ -17,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+FIGURES=${FIGURES:-stored delivered size}
 PG_PORT=${PG_PORT:-15432}
 SHARED_BUFFERS=${SHARED_BUFFERS:-128MB}   # PostgreSQL's default, stated
 if [ -n "${QUICK:-}" ]; then
@@ -79,18 +81,20 @@ round=0
   echo "== machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"\
     "load average $(cut -d' ' -f1-3 /proc/loadavg) at the start; $(java -version 2>&1 | head -1)"
   echo "== nginx $(nginx -v 2>&1 | cut -d/ -f2), 1 worker, return 204; PostgreSQL from $PG_BIN, data in $PGDIR (ext4 as /tmp)"
-  echo "== command: ${QUICK:+QUICK=1 }ROUNDS=$ROUNDS WARMUP=$WARMUP SIZE_EVENTS=$SIZE_EVENTS PICKUP_SENDS=$PICKUP_SENDS AUTOVACUUM_WAIT=$AUTOVACUUM_WAIT benchmarks/postgres.sh"\
+  echo "== command: ${QUICK:+QUICK=1 }FIGURES='$FIGURES' ROUNDS=$ROUNDS WARMUP=$WARMUP SIZE_EVENTS=$SIZE_EVENTS PICKUP_SENDS=$PICKUP_SENDS AUTOVACUUM_WAIT=$AUTOVACUUM_WAIT benchmarks/postgres.sh"\
     "(windows: $WINDOWS x $SECONDS_PER_WINDOW s per side; commit $(git rev-parse --short HEAD))"
 } | tee -a "$RESULTS"
 run settings
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS"
-  run stored 1,8,32 "$WARMUP" "$WINDOWS" "$SECONDS_PER_WINDOW"
-  run delivered "$WARMUP" "$WINDOWS" "$SECONDS_PER_WINDOW"
+  if [[ " $FIGURES " == *" stored "* ]]; then run stored 1,8,32 "$WARMUP" "$WINDOWS" "$SECONDS_PER_WINDOW"; fi
+  if [[ " $FIGURES " == *" delivered "* ]]; then run delivered "$WARMUP" "$WINDOWS" "$SECONDS_PER_WINDOW"; fi
 done
 round=1
-echo "== table size and pickup latency (one JVM)"
-run size "$SIZE_EVENTS" "$PICKUP_SENDS" "$AUTOVACUUM_WAIT"
+if [[ " $FIGURES " == *" size "* ]]; then
+  echo "== table size and pickup latency (one JVM)"
+  run size "$SIZE_EVENTS" "$PICKUP_SENDS" "$AUTOVACUUM_WAIT"
+fi
 echo
 $JAVA dev.hookpost.benchmarks.PostgresReport "$RESULTS" | tee "$OUT/table.md"
 echo "== postgres.sh took $SECONDS s, the build included; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
