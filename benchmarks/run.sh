@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every Hookpost benchmark side by side with hand-written OkHttp, and prints the
-# table (figure, Hookpost, baseline, ratio), then warm20k.sh's table. About 10.5-12.5 minutes on 2 cores.
+# table (figure, Hookpost, baseline, ratio), then warm20k.sh's table, then postgres.sh's (the PostgreSQL
+# store, when PostgreSQL 15's binaries are there). About 10.5-12.5 minutes on 2 cores, and about 17 more for
+# postgres.sh (POSTGRES=quick: 3-4; POSTGRES=skip: none).
 #   benchmarks/run.sh            # ROUNDS=3 by default; ROUNDS=5 for steadier medians
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,4 +72,19 @@ echo
 $JAVA dev.hookpost.benchmarks.Report "$RESULTS" "$OUT/jmh-engine.json" "$OUT/jmh-send.json" "$OUT/jmh-tenants.json" | tee "$OUT/table.md"
 echo | tee -a "$OUT/table.md"
 cat "$OUT/warm20k.md" 2>/dev/null | tee -a "$OUT/table.md" || true
+# The PostgreSQL store's figures (issue 18): benchmarks/postgres.sh starts its own PostgreSQL 15
+# from Debian's binaries (fsync on) and uses this nginx; its table comes last. About 17 minutes;
+# POSTGRES=quick for its 3-4 minute mode, POSTGRES=skip to leave it out. Skipped when the binaries
+# are missing.
+echo | tee -a "$OUT/table.md"
+if [ "${POSTGRES:-full}" = skip ]; then
+  echo "== skipped: benchmarks/postgres.sh (POSTGRES=skip)" | tee -a "$OUT/table.md"
+elif [ ! -x /usr/lib/postgresql/15/bin/postgres ]; then
+  echo "== skipped: benchmarks/postgres.sh (no /usr/lib/postgresql/15/bin/postgres)" | tee -a "$OUT/table.md"
+elif BENCH_CP=$CP QUICK=$([ "${POSTGRES:-full}" = quick ] && echo 1) benchmarks/postgres.sh >"$OUT/postgres.log" 2>&1; then
+  grep '^==\|^SETTING' benchmarks/target/postgres/results.txt | tee -a "$OUT/table.md"
+  tee -a "$OUT/table.md" < benchmarks/target/postgres/table.md
+else
+  echo "== failed: benchmarks/postgres.sh (see $OUT/postgres.log)" | tee -a "$OUT/table.md"
+fi
 echo "== run.sh took $SECONDS s, the build included" | tee -a "$OUT/table.md"
