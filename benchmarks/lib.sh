@@ -10,7 +10,7 @@
 #                 script exits (an EXIT trap; a script that sets its own trap calls stop_nginx in it).
 #                 When NGINX_URL is already set (a calling script started it), it only sets URL.
 
-JVM_FLAGS="-Xms1g -Xmx4g"
+JVM_FLAGS="-Xms1g -Xmx4g ${EXTRA_JVM:-}"
 
 build_benchmarks() {
   (cd "$1" && mvn -B -q -pl benchmarks -am package -DskipTests)

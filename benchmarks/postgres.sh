@@ -13,6 +13,8 @@
 # Environment: FIGURES (any of: stored delivered size), ROUNDS, SIZE_EVENTS, PICKUP_SENDS, WARMUP, PG_BIN, PG_PORT, SHARED_BUFFERS,
 # AUTOVACUUM_WAIT (seconds to wait after the purge for autovacuum to visit the store's tables;
 # 0 skips that size figure; default 120, quick 0).
+# PG_STATEMENTS=1 also prints the 25 statements that took the server's time (pg_stat_statements),
+# to see what a change batches; EXTRA_JVM adds flags to the benchmark's JVM (e.g. a JFR recording).
 # Each figure group runs in a fresh JVM per round, both sides in that JVM, measured in windows
 # taken in turn; each JVM starts from empty tables.
 set -euo pipefail
@@ -57,8 +59,12 @@ trap stop_all EXIT   # start_nginx set its own trap; this one stops both
 as_pg "$PG_BIN/initdb" -D "$PGDIR/data" -U bench -A trust -E UTF8 >"$OUT/initdb.log"
 as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w start -o "-p $PG_PORT \
   -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGDIR -c max_connections=200 \
-  -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=$SHARED_BUFFERS" >/dev/null
+  -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=$SHARED_BUFFERS \
+  ${PG_STATEMENTS:+-c shared_preload_libraries=pg_stat_statements}" >/dev/null
 PG_PID=$(head -1 "$PGDIR/data/postmaster.pid")
+PSQL="$PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U bench -d postgres -X -q"
+# PG_STATEMENTS=1: also print the statements that took the server's time (pg_stat_statements), to find what to batch.
+[ -n "${PG_STATEMENTS:-}" ] && $PSQL -c "CREATE EXTENSION pg_stat_statements"
 
 # BENCH_CP: the class path to measure (run.sh passes its build, or an older commit's for a
 # before and after); unset, this checkout is built.
@@ -94,6 +100,11 @@ round=1
 if [[ " $FIGURES " == *" size "* ]]; then
   echo "== table size and pickup latency (one JVM)"
   run size "$SIZE_EVENTS" "$PICKUP_SENDS" "$AUTOVACUUM_WAIT"
+fi
+if [ -n "${PG_STATEMENTS:-}" ]; then
+  $PSQL -c "SELECT calls, round(total_exec_time) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+    left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements
+    ORDER BY total_exec_time DESC LIMIT 25" | tee "$OUT/statements.txt"
 fi
 echo
 $JAVA dev.hookpost.benchmarks.PostgresReport "$RESULTS" | tee "$OUT/table.md"
