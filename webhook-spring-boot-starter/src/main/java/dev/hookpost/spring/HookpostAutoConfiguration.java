@@ -130,6 +130,10 @@ public class HookpostAutoConfiguration {
       if (prefix != null) {
         b.tablePrefix(prefix);
       }
+      Boolean instantPickup = properties.getJdbc().getInstantPickup();
+      if (instantPickup != null) {
+        b.instantPickup(instantPickup);
+      }
       return b.build();
     }
   }

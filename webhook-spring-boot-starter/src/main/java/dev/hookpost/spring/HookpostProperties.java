@@ -69,6 +69,7 @@ public class HookpostProperties {
   private final Http http = new Http();
   private final Endpoint endpoint = new Endpoint();
   private final Jdbc jdbc = new Jdbc();
+  private final Retention retention = new Retention();
   private final Receiver receiver = new Receiver();
 
   public boolean isEnabled() {
@@ -141,6 +142,10 @@ public class HookpostProperties {
 
   public Jdbc getJdbc() {
     return jdbc;
+  }
+
+  public Retention getRetention() {
+    return retention;
   }
 
   public Receiver getReceiver() {
@@ -437,6 +442,21 @@ public class HookpostProperties {
     /** How often the database is asked for due deliveries. Library default 500ms. */
     private Duration pollInterval;
 
+    /**
+     * PostgreSQL: whether a committed transactional send, or another instance's send, wakes the
+     * publishers at once (LISTEN/NOTIFY, one connection per store) instead of at the next poll.
+     * Turn it off behind PgBouncer in transaction mode. Library default true.
+     */
+    private Boolean instantPickup;
+
+    public Boolean getInstantPickup() {
+      return instantPickup;
+    }
+
+    public void setInstantPickup(Boolean instantPickup) {
+      this.instantPickup = instantPickup;
+    }
+
     public String getTablePrefix() {
       return tablePrefix;
     }
@@ -459,6 +479,45 @@ public class HookpostProperties {
 
     public void setPollInterval(Duration pollInterval) {
       this.pollInterval = pollInterval;
+    }
+  }
+
+  /**
+   * {@code hookpost.retention.*}: how long a durable store keeps ended deliveries before the
+   * publisher deletes them (dev.hookpost.Retention).
+   */
+  public static class Retention {
+    /** Whether ended deliveries are deleted on a schedule at all; false keeps them for ever. Default true. */
+    private boolean enabled = true;
+
+    /** How long delivered deliveries are kept after they ended (at least 1h). Library default 7d. */
+    private Duration delivered;
+
+    /** How long failed, rejected and skipped deliveries are kept (at least 1h). Library default 30d. */
+    private Duration deadLetters;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Duration getDelivered() {
+      return delivered;
+    }
+
+    public void setDelivered(Duration delivered) {
+      this.delivered = delivered;
+    }
+
+    public Duration getDeadLetters() {
+      return deadLetters;
+    }
+
+    public void setDeadLetters(Duration deadLetters) {
+      this.deadLetters = deadLetters;
     }
   }
 

@@ -117,6 +117,21 @@ final class PropertiesMapping {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("hookpost: " + e.getMessage(), e);
     }
+    b.retention(retention(p.getRetention()));
+  }
+
+  /** The schedule of {@code hookpost.retention}: the library's defaults for what is unset. */
+  static dev.hookpost.Retention retention(HookpostProperties.Retention r) {
+    if (!r.isEnabled()) {
+      return dev.hookpost.Retention.forever();
+    }
+    dev.hookpost.Retention defaults = dev.hookpost.Retention.defaults();
+    try {
+      return dev.hookpost.Retention.of(r.getDelivered() != null ? r.getDelivered() : defaults.delivered(),
+          r.getDeadLetters() != null ? r.getDeadLetters() : defaults.deadLetters());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("hookpost.retention: " + e.getMessage(), e);
+    }
   }
 
   private static <T> void set(T value, Consumer<T> setter) {

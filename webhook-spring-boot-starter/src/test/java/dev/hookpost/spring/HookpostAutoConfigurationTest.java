@@ -203,6 +203,22 @@ class HookpostAutoConfigurationTest {
   }
 
   @Test
+  void retentionShorterThanAnHourFailsStartUpNamingTheProperty() {
+    runner.withPropertyValues(toReceiver("hookpost.retention.delivered=10m"))
+        .run(context -> assertThat(context).hasFailed().getFailure()
+            .hasStackTraceContaining("hookpost.retention: delivered"));
+  }
+
+  @Test
+  void jdbcStoreWithInstantPickupOffStillDelivers() {
+    jdbc().withPropertyValues("hookpost.jdbc.instant-pickup=false").run(context -> {
+      assertThat(context.getBean(HookpostProperties.class).getJdbc().getInstantPickup()).isFalse();
+      SendHandle handle = context.getBean(WebhookPublisher.class).send(Event.of("order.created", Map.of()));
+      assertThat(outcomes(handle)).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
+    });
+  }
+
+  @Test
   void jdbcStoreWithoutADataSourceFailsStartUp() {
     runner.withPropertyValues(toReceiver("hookpost.store=jdbc"))
         .run(context -> assertThat(context).hasFailed().getFailure()

@@ -84,4 +84,37 @@ class PropertiesMappingTest {
     assertThatThrownBy(() -> PropertiesMapping.configure(dev.hookpost.WebhookPublisher.builder(), properties))
         .hasMessageStartingWith("hookpost: maxConcurrencyPerEndpoint");
   }
+
+  @Test
+  void retentionLeftUnsetIsTheLibrarysDefault() {
+    assertThat(PropertiesMapping.retention(new HookpostProperties().getRetention()))
+        .isEqualTo(dev.hookpost.Retention.defaults());
+  }
+
+  @Test
+  void retentionTakesWhatIsSetAndTheDefaultForTheRest() {
+    HookpostProperties.Retention r = new HookpostProperties().getRetention();
+    r.setDelivered(Duration.ofDays(3));
+
+    assertThat(PropertiesMapping.retention(r))
+        .isEqualTo(dev.hookpost.Retention.of(Duration.ofDays(3), Duration.ofDays(30)));
+  }
+
+  @Test
+  void retentionDisabledKeepsEverythingForever() {
+    HookpostProperties.Retention r = new HookpostProperties().getRetention();
+    r.setEnabled(false);
+    r.setDelivered(Duration.ofDays(3));
+
+    assertThat(PropertiesMapping.retention(r).keepsForever()).isTrue();
+  }
+
+  @Test
+  void retentionBelowAnHourIsRefusedNamingTheProperty() {
+    HookpostProperties.Retention r = new HookpostProperties().getRetention();
+    r.setDeadLetters(Duration.ofMinutes(5));
+
+    assertThatThrownBy(() -> PropertiesMapping.retention(r)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("hookpost.retention: deadLetters");
+  }
 }
