@@ -46,21 +46,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   private final Map<DeliveryKey, Entry> byId = new HashMap<>();
   private final TreeSet<Entry> due = new TreeSet<>(BY_DUE);       // pending, not leased
-  /**
-   * Pending and leased, by the delivery id handed out with the claim, in claim order: ending a
-   * claimed delivery finds it without parsing its id. While every lease ends no earlier than
-   * the ones given before it (one lease length, a clock that goes forward), claim order is the
-   * order they end in, and looking for expired ones stops at the first live one; once a lease
-   * ended earlier than an older one, it looks at them all.
-   */
-  private final LinkedHashMap<String, Entry> leased = new LinkedHashMap<>();
-  /** The latest end of a lease given so far; null before the first. */
-  private Instant latestLeaseEnd;
-  /**
-   * Whether a lease was given that ends before an older one: claim order is then not expiry
-   * order, and claims look at every lease until the live ones are in order again.
-   */
-  private boolean leasesOutOfOrder;
+  private final Leases leases = new Leases(); // pending and leased
   private final LinkedHashMap<DeliveryKey, Entry> deadLetters = new LinkedHashMap<>();
   private final KeyChains chains = new KeyChains();
   /** Delivered and skipped entries, without their payload, newest last. */
@@ -167,51 +153,21 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     // Deliveries whose lease expired compete with the due ones, oldest due first; one this claim
     // does not take keeps its old lease, so that its owner can still record its end (as in the
     // JDBC stores, where a lease ends only when another claim takes the row).
-    List<Entry> expired = null;
-    Instant previousEnd = null; // of the live leases looked at, to see whether they are in order again
-    boolean inOrder = true;
-    for (Iterator<Entry> it = leased.values().iterator(); it.hasNext(); ) {
-      Entry e = it.next();
-      if (e.leaseUntil.isAfter(now)) {
-        if (!leasesOutOfOrder) {
-          break;
-        }
-        inOrder &= previousEnd == null || !e.leaseUntil.isBefore(previousEnd);
-        previousEnd = e.leaseUntil;
-        continue;
-      }
-      it.remove();
-      if (expired == null) {
-        expired = new ArrayList<>();
-      }
-      expired.add(e);
+    List<Entry> expired = leases.takeExpired(now);
+    for (Entry e : expired) {
       if (chains.claimable(e)) {
         due.add(e);
       }
     }
-    if (inOrder) {
-      leasesOutOfOrder = false; // the leases that ended early have all ended: stop at the first live one again
-    }
     List<StoredDelivery> out = new ArrayList<>(Math.min(limit, due.size()));
     while (out.size() < limit && !due.isEmpty() && !due.first().nextAttemptAt.isAfter(now)) {
       Entry e = due.pollFirst();
-      e.owner = owner;
-      e.leaseUntil = now.plus(lease);
-      if (latestLeaseEnd != null && e.leaseUntil.isBefore(latestLeaseEnd)) {
-        leasesOutOfOrder = true;
-      } else {
-        latestLeaseEnd = e.leaseUntil;
-      }
-      StoredDelivery view = e.view();
-      leased.put(view.deliveryId(), e);
-      out.add(view);
+      leases.give(e, owner, now.plus(lease));
+      out.add(e.view());
     }
-    if (expired != null) {
-      for (Entry e : expired) {
-        if (due.remove(e) || !chains.claimable(e)) { // not taken: still leased, now behind leases that end later
-          leased.put(e.id(), e);
-          leasesOutOfOrder = true;
-        }
+    for (Entry e : expired) {
+      if (due.remove(e) || !chains.claimable(e)) { // not taken: still leased by its owner
+        leases.keep(e);
       }
     }
     return out;
@@ -225,7 +181,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   @Override
   public synchronized boolean retry(String deliveryId, String owner, AttemptRecord attempt, Instant firstAttemptAt,
       Instant nextAttemptAt) {
-    Entry e = release(deliveryId, owner);
+    Entry e = leases.release(deliveryId, owner);
     if (e == null) {
       return false;
     }
@@ -248,7 +204,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     if (state == DeliveryState.PENDING) {
       throw new IllegalArgumentException("finish needs a final state, not PENDING; use retry to reschedule");
     }
-    Entry e = release(deliveryId, owner);
+    Entry e = leases.release(deliveryId, owner);
     if (e == null) {
       return false;
     }
@@ -344,18 +300,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       }
     }
     return out;
-  }
-
-  /** Ends {@code owner}'s lease on a delivery; null when it holds none (the change is ignored). */
-  private Entry release(String deliveryId, String owner) {
-    Entry e = leased.get(deliveryId);
-    if (e == null || !owner.equals(e.owner)) {
-      return null;
-    }
-    leased.remove(deliveryId);
-    e.owner = null;
-    e.leaseUntil = null;
-    return e;
   }
 
   private static void record(Entry e, AttemptRecord attempt, Instant firstAttemptAt, Instant now) {
