@@ -107,6 +107,6 @@ if [ -n "${PG_STATEMENTS:-}" ]; then
     ORDER BY total_exec_time DESC LIMIT 25" | tee "$OUT/statements.txt"
 fi
 echo
-$JAVA dev.hookpost.benchmarks.PostgresReport "$RESULTS" | tee "$OUT/table.md"
+java -cp "$CP" dev.hookpost.benchmarks.PostgresReport "$RESULTS" | tee "$OUT/table.md"
 echo "== postgres.sh took $SECONDS s, the build included; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
   | tee -a "$OUT/table.md"

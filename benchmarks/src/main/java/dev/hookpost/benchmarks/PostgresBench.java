@@ -139,6 +139,8 @@ public final class PostgresBench {
         Map<String, DeliveryLoad> sides = new LinkedHashMap<>();
         sides.put("postgresql", new DeliveryLoad(postgres, SENDERS, UNFINISHED));
         sides.put("memory", new DeliveryLoad(memory, SENDERS, UNFINISHED));
+        // -Dsides=postgresql measures one side alone (e.g. to profile it with EXTRA_JVM's JFR recording).
+        sides.keySet().retainAll(List.of(System.getProperty("sides", "postgresql,memory").split(",")));
         for (Map.Entry<String, DeliveryLoad> side : sides.entrySet()) {
           long t0 = System.nanoTime();
           side.getValue().runToEnd(warmup, 300);

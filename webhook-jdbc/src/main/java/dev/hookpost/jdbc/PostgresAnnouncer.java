@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>After the store's own enqueue transaction commits: {@link #committed}, one notification
- *       soon after (the requests that arrive meanwhile share it).
+ *       soon after (the requests that arrive meanwhile share it), signed with the store's token,
+ *       so that the store's own listener need not wake the publisher that sent.
  *   <li>After an enqueue in the caller's transaction, whose commit the store does not see:
  *       {@link #watch} the event id; one thread looks for the watched events (at most two per
  *       connection) every 5 ms (every 100 ms once the newest is a second old), and notifies once
@@ -48,15 +49,18 @@ final class PostgresAnnouncer {
   private final Transactions db;
   private final Schema schema;
   private final String channel;
+  private final String token;
   /** Per caller's connection (by identity), what to look for; guarded by this. */
   private final Map<Object, Watch> watched = new IdentityHashMap<>();
   private boolean requested; // guarded by this
   private Thread thread;     // guarded by this: null when not running
 
-  PostgresAnnouncer(Transactions db, Schema schema, String channel) {
+  /** @param token the payload of a notification that only announces this store's own commits */
+  PostgresAnnouncer(Transactions db, Schema schema, String channel, String token) {
     this.db = db;
     this.schema = schema;
     this.channel = channel;
+    this.token = token;
   }
 
   /** The store's own transaction that enqueued has committed: notify soon. */
@@ -121,17 +125,20 @@ final class PostgresAnnouncer {
         }
       }
       try {
-        if (!look.isEmpty()) {
-          notify |= forgetCommitted(look);
-        }
-        if (notify) {
-          db.transaction("announce new deliveries", true, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
+        boolean watchedCommitted = !look.isEmpty() && forgetCommitted(look);
+        if (notify || watchedCommitted) {
+          // One statement in auto-commit, one round trip; it holds no data, so its commit need not wait for the disk.
+          String payload = watchedCommitted ? "" : token; // a caller's commit: the sending publisher needs the news too
+          db.statement("announce new deliveries", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_notify(?, ?) FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed")) {
               ps.setString(1, channel);
+              ps.setString(2, payload);
               ps.execute();
             }
             return null;
           });
+          notify = true;
         }
         pause(notify);
       } catch (RuntimeException e) { // the database is away: the publishers poll meanwhile
@@ -165,7 +172,8 @@ final class PostgresAnnouncer {
   }
 
   /**
-   * Spaces the rounds: 2 ms after a notification (what arrives meanwhile shares the next one);
+   * Spaces the rounds: 5 ms after a notification (what arrives meanwhile shares the next one, so
+   * a busy sender notifies at most 200 times a second);
    * while events are watched, 5 ms, or up to 100 ms (cut short by new work) once the youngest
    * is over a second old.
    */
@@ -180,7 +188,7 @@ final class PostgresAnnouncer {
     }
     if (!watching) {
       if (notified) {
-        sleep(2);
+        sleep(5);
       }
       return;
     }

@@ -6,6 +6,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArraySet;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -43,13 +44,18 @@ final class PostgresWakeups {
   private final Object store;
   private final PostgresAnnouncer announcer;
   private final Set<Runnable> subscribers = new CopyOnWriteArraySet<>();
+  /**
+   * This store's signature on the news of its own commits: its one subscriber, the publisher that
+   * sent, woke itself, so such news would only cost it a claim that finds nothing new.
+   */
+  private final String token = UUID.randomUUID().toString();
   private Listener listener; // guarded by this
 
   PostgresWakeups(DataSource dataSource, Transactions db, Schema schema, Object store) {
     this.dataSource = dataSource;
     this.channel = schema.deliveries.toLowerCase(Locale.ROOT); // as PostgreSQL folds the unquoted table name
     this.store = store;
-    this.announcer = new PostgresAnnouncer(db, schema, channel);
+    this.announcer = new PostgresAnnouncer(db, schema, channel, token);
   }
 
   /**
@@ -100,6 +106,23 @@ final class PostgresWakeups {
       listener = null;
     }
     stopping.stop();
+  }
+
+  /**
+   * Whether {@code news} is all of this store's own commits while one publisher uses it: that
+   * publisher woke itself when it sent them. With several publishers on this store, the others
+   * need it.
+   */
+  private boolean onlyOwn(PGNotification[] news) {
+    if (subscribers.size() > 1) {
+      return false;
+    }
+    for (PGNotification n : news) {
+      if (!token.equals(n.getParameter())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void wakeAll() {
@@ -177,7 +200,7 @@ final class PostgresWakeups {
     private void waitForNews(PGConnection pg) throws SQLException {
       while (!stopped) {
         PGNotification[] news = pg.getNotifications(WAIT_MILLIS);
-        if (news != null && news.length > 0) {
+        if (news != null && news.length > 0 && !onlyOwn(news)) {
           wakeAll();
         }
       }

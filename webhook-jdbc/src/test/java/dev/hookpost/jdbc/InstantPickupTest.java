@@ -105,6 +105,20 @@ class InstantPickupTest {
   }
 
   @Test
+  void aSecondPublisherOnTheSameStoreHearsOfTheStoresOwnCommits() throws Exception {
+    java.util.concurrent.Semaphore woken = new java.util.concurrent.Semaphore(0);
+    try (AutoCloseable second = store.onNewDeliveries(woken::release)) {
+      awaitListening();
+      woken.drainPermits();
+
+      store.enqueue("evt_shared", "order.created", "{}".getBytes(StandardCharsets.UTF_8), List.of("s"), Instant.now());
+
+      assertThat(woken.tryAcquire(QUICKLY.toMillis(), TimeUnit.MILLISECONDS))
+          .as("the store's second subscriber woken by news of the store's own commit").isTrue();
+    }
+  }
+
+  @Test
   void theListenerReconnectsAfterItsConnectionIsKilled() throws Exception {
     int before = awaitListening();
     try (Connection admin = postgres.dataSource().getConnection(); Statement st = admin.createStatement()) {

@@ -7,9 +7,12 @@ import dev.hookpost.spi.DeliveryStore;
 import dev.hookpost.spi.StoredDelivery;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -33,7 +36,7 @@ final class Handles {
   static final int SWEEP_BATCH = 1_000;
 
   private final ConcurrentHashMap<DeliveryKey, Waiter> waiting = new ConcurrentHashMap<>();
-  private int sweepOffset; // guarded by this
+  private Iterator<DeliveryKey> cursor; // guarded by this: where the next sweep goes on
 
   /**
    * One send's outcomes, one per matching subscription: the future {@code send} returns,
@@ -155,14 +158,7 @@ final class Handles {
       Instant now) {
     Map<String, DeliveryKey> batch = new LinkedHashMap<>();
     Map<String, DeliveryKey> expired = new LinkedHashMap<>();
-    List<DeliveryKey> all = new ArrayList<>(waiting.keySet());
-    int offset;
-    synchronized (this) {
-      offset = all.isEmpty() ? 0 : sweepOffset % all.size();
-      sweepOffset = offset + SWEEP_BATCH;
-    }
-    for (int i = 0; i < all.size() && batch.size() < SWEEP_BATCH; i++) {
-      DeliveryKey key = all.get((offset + i) % all.size());
+    for (DeliveryKey key : nextKeys()) {
       if (held.test(key)) {
         continue;
       }
@@ -192,6 +188,33 @@ final class Handles {
       }
     }
     return completed;
+  }
+
+  /**
+   * The next {@link #SWEEP_BATCH} waiting deliveries, going on where the last sweep stopped and
+   * starting over at the end, so each sweep costs its batch, not the whole map (a publisher with
+   * a large backlog waits for many).
+   */
+  private Set<DeliveryKey> nextKeys() {
+    Set<DeliveryKey> keys = new LinkedHashSet<>();
+    synchronized (this) {
+      boolean restarted = false;
+      while (keys.size() < SWEEP_BATCH) {
+        if (cursor == null || !cursor.hasNext()) {
+          if (restarted) {
+            break; // the whole map fits in this batch
+          }
+          cursor = waiting.keySet().iterator(); // weakly consistent: keys added meanwhile come in a later round
+          restarted = true;
+          continue;
+        }
+        DeliveryKey key = cursor.next();
+        if (waiting.containsKey(key) && !keys.add(key)) {
+          break; // round the whole map since this batch began
+        }
+      }
+    }
+    return keys;
   }
 
   private static boolean anyExpired(Waiter head, Instant now) {
