@@ -194,7 +194,8 @@ public final class PostgresBench {
    * Figures 5 then 4: the store's tables and indexes at start (empty), after {@code events}
    * delivered end to end, after a purge of everything ended ({@link #purge}), after autovacuum
    * has vacuumed each of the store's tables since (waiting at most {@code autovacuumSeconds}; 0:
-   * not measured), and after a plain {@code VACUUM} that this program runs (the store runs none);
+   * not measured), after a plain {@code VACUUM} that this program runs (the store runs none), and
+   * after a {@code REINDEX TABLE CONCURRENTLY} of each table (neither);
    * then, with that publisher warm and idle, the pickup latency of {@code sends} events of each
    * kind ({@link Pickup}).
    */
@@ -238,6 +239,15 @@ public final class PostgresBench {
           }
         }
         sizeResult("size-after-vacuum-bytes", ds);
+        // What a rebuild of the indexes would give back (the store runs none): VACUUM returns a
+        // table's empty tail to the disk, never an index's pages.
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+          c.setAutoCommit(true);
+          for (String table : PgServer.storeSizes(ds).keySet()) {
+            st.execute("REINDEX TABLE CONCURRENTLY " + table);
+          }
+        }
+        sizeResult("size-after-reindex-bytes", ds);
 
         Pickup.measure(p, watching, ds, other, url, sends);
       }
@@ -248,8 +258,10 @@ public final class PostgresBench {
    * Deletes every ended delivery before {@code cutoff} the way the store's design does: in the
    * bounded batches of the scheduled purge ({@code purgeEnded(deliveredBefore, deadLettersBefore,
    * limit)}, issue 18, 500 per call as its scheduler asks, without its pauses) where the store has
-   * it, else with {@code purge(Instant)}, called until it deletes nothing more. Found by
-   * reflection, so that the same harness measures the code before and after. Says which it used.
+   * it, else with {@code purge(Instant)}, called until it deletes nothing more; then, as the
+   * schedule does after a round, {@code afterPurge} where the store has it, waiting for the
+   * compaction it starts. Found by reflection, so that the same harness measures the code before
+   * and after. Says which it used.
    */
   static String purge(JdbcDeliveryStore store, Instant cutoff) throws Exception {
     long purged = 0;
@@ -265,7 +277,20 @@ public final class PostgresBench {
     for (int k; (k = (int) batched.invoke(store, cutoff, cutoff, PURGE_BATCH)) > 0; ) {
       purged += k;
     }
-    return purged + " deliveries by purgeEnded, " + PURGE_BATCH + " per call";
+    String how = purged + " deliveries by purgeEnded, " + PURGE_BATCH + " per call";
+    Method after;
+    try {
+      after = store.getClass().getMethod("afterPurge", int.class);
+    } catch (NoSuchMethodException before) {
+      return how;
+    }
+    // What the schedule does after its round: the store gives the space back on a thread of its own.
+    after.invoke(store, (int) Math.min(Integer.MAX_VALUE, purged));
+    long t0 = System.nanoTime();
+    while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("hookpost-compact-"))) {
+      Thread.sleep(100);
+    }
+    return how + String.format(Locale.ROOT, ", then afterPurge (its compaction took %.1f s)", (System.nanoTime() - t0) / 1e9);
   }
 
   private static void sizeResult(String figure, HikariDataSource ds) throws Exception {

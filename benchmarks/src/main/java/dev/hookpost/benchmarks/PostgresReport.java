@@ -78,6 +78,7 @@ public final class PostgresReport {
         + Report.fmt(median("size-autovacuum-wait-seconds/postgresql")) + ")", "size-after-autovacuum-bytes/postgresql",
         "-");
     single("... after a plain VACUUM (run by the benchmark)", "size-after-vacuum-bytes/postgresql", "-");
+    single("... after REINDEX TABLE CONCURRENTLY of each table (run by the benchmark)", "size-after-reindex-bytes/postgresql", "-");
     single("purge of " + events + " delivered (s)", "size-purge-seconds/postgresql", "-");
     single("events/s delivered while filling the table", "size-run-delivered-per-s/postgresql", "-");
   }

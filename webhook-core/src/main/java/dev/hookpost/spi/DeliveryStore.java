@@ -238,6 +238,17 @@ public interface DeliveryStore {
     return purge(deliveredBefore.isBefore(deadLettersBefore) ? deliveredBefore : deadLettersBefore);
   }
 
+  /**
+   * Called once a purge round of the publisher's retention schedule has deleted {@code purged}
+   * deliveries ({@link #purgeEnded} until a call deleted fewer than asked), so that a database
+   * store can give the freed space back. Runs on the publisher's scheduler, so work that takes
+   * long belongs on a thread of the store's own; what it throws is logged. Default: nothing. {@code JdbcDeliveryStore} on PostgreSQL vacuums its
+   * tables after a large round and rebuilds their indexes when the round deleted more than it left.
+   *
+   * @param purged at least 1
+   */
+  default void afterPurge(int purged) {}
+
   /** Whether deliveries survive the JVM (a database), rather than living in this process only. */
   boolean durable();
 

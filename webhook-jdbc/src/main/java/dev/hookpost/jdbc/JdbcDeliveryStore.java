@@ -88,9 +88,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   /** Instant pickup on PostgreSQL with pgjdbc; null elsewhere (the publisher polls). */
   private final PostgresWakeups wakeups;
   private final Purges purges;
+  /** Null when turned off ({@link Builder#compactAfterPurge}). */
+  private final Compaction compaction;
 
   private JdbcDeliveryStore(DataSource dataSource, Dialect dialect, Schema schema, Clock clock, Transactions db,
-      boolean powerCutMayLoseLastCommits, boolean listen) {
+      boolean powerCutMayLoseLastCommits, boolean listen, boolean compact) {
     this.powerCutMayLoseLastCommits = powerCutMayLoseLastCommits;
     this.dialect = dialect;
     this.schema = schema;
@@ -102,6 +104,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     this.shared = new SharedCommits(writes, db, dialect);
     this.wakeups = listen ? new PostgresWakeups(dataSource, db, schema, this) : null;
     this.purges = new Purges(db, dialect, schema);
+    this.compaction = compact ? new Compaction(db, dialect, schema, describe(dialect, schema)) : null;
   }
 
   /**
@@ -131,6 +134,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     private Duration statementTimeout = Duration.ofSeconds(10);
     private boolean powerCutMayLoseLastCommits;
     private boolean instantPickup = true;
+    private boolean compactAfterPurge = true;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -199,6 +203,19 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
+     * PostgreSQL only: whether the store gives the space of purged deliveries back to the disk
+     * after a large purge round of the publisher's retention schedule (see
+     * {@link JdbcDeliveryStore#afterPurge}): a plain {@code VACUUM} of its tables after a round of
+     * 10,000 deliveries or more, and a {@code REINDEX TABLE CONCURRENTLY} when the round deleted
+     * more than it left. Neither blocks reads or writes. Turn it off when the database's
+     * maintenance is done by other means, or the store's user does not own its tables. Default true.
+     */
+    public Builder compactAfterPurge(boolean on) {
+      this.compactAfterPurge = on;
+      return this;
+    }
+
+    /**
      * Detects the database, creates or migrates the tables, and returns the store. Safe when
      * several processes do it at once on PostgreSQL.
      *
@@ -220,7 +237,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         Durability.warnIfRelaxed(c, dialect, name);
         schema.migrate(c, dialect, clock.instant());
         boolean listen = instantPickup && dialect == Dialect.POSTGRESQL && PostgresWakeups.supported(raw);
-        return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits, listen);
+        return new JdbcDeliveryStore(dataSource, dialect, schema, clock, db, powerCutMayLoseLastCommits, listen,
+            compactAfterPurge);
       } catch (SQLException e) {
         throw new WebhookException("JdbcDeliveryStore could not create or migrate its tables " + tablePrefix
             + "*: " + e.getMessage(), e);
@@ -550,6 +568,26 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public int purgeEnded(Instant deliveredBefore, Instant deadLettersBefore, int limit) {
     return purges.ended(deliveredBefore, deadLettersBefore, limit);
+  }
+
+  /**
+   * {@inheritDoc} On PostgreSQL (unless {@link Builder#compactAfterPurge} is off), after a round of
+   * 10,000 deliveries or more, vacuums the store's tables, and rebuilds their indexes
+   * ({@code REINDEX TABLE CONCURRENTLY}) when the round deleted more than the table still holds,
+   * so that after a burst has drained the tables and indexes come back near their size before it.
+   * It runs on a daemon thread of the store's own and returns at once; failures are logged at WARN.
+   * H2 and SQLite: nothing.
+   */
+  @Override
+  public void afterPurge(int purged) {
+    if (compaction != null) {
+      compaction.afterPurge(purged);
+    }
+  }
+
+  /** The space-giving-back after purges, for tests; null when turned off. */
+  Compaction compaction() {
+    return compaction;
   }
 
   /** Always true: deliveries live in the database. */

@@ -120,6 +120,27 @@ final class Transactions {
     }
   }
 
+  /**
+   * Runs {@code work} in auto-commit mode on a connection of its own, without the statement
+   * timeout: maintenance ({@code VACUUM}, {@code REINDEX ... CONCURRENTLY}) that PostgreSQL refuses
+   * inside a transaction and that may take long. Leaves the connection's auto-commit as it was.
+   *
+   * @throws WebhookException naming the store and {@code operation} if the database fails
+   */
+  <T> T maintenance(String operation, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(true);
+      try {
+        return work.run(c);
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
   private <T> T inTransaction(boolean relaxed, Work<T> work) throws SQLException {
     try (Connection c = bounded(dataSource.getConnection())) {
       setUp(c);

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * after start and then every hour. A round fixes its cut-offs when it starts and calls
  * {@link DeliveryStore#purgeEnded} for at most {@value #BATCH} deliveries at a time, each call a
  * task of its own on the scheduler {@link #PAUSE} after the last while one deleted a full batch,
- * so claims and timers run between them and no transaction holds locks for long. Never throws:
+ * so claims and timers run between them and no transaction holds locks for long; a round that
+ * deleted any ends with {@link DeliveryStore#afterPurge}. Never throws:
  * a failure is logged at WARN and the next round tries again. Does nothing for the in-memory
  * store or with {@link Retention#forever()}.
  *
@@ -82,6 +83,11 @@ final class Purger {
     if (total > 0) {
       Reporter.safely(() -> Reporter.log.info("deleted {} ended deliveries past their retention ({}) from {}", total,
           retention, store));
+      try {
+        store.afterPurge(total);
+      } catch (RuntimeException e) {
+        Reporter.safely(() -> Reporter.log.warn("{} could not give back the space of {} purged deliveries", store, total, e));
+      }
     }
     later(EVERY, this::round);
   }

@@ -23,6 +23,8 @@ class PurgerTest {
   /** A durable store that records each {@code purgeEnded} and answers from a script (then 0). */
   private final class Recording extends ForwardingStore {
     final List<Call> calls = new ArrayList<>();
+    final List<Integer> afterPurges = new ArrayList<>();
+    RuntimeException afterPurgeFailure;
     final Deque<Object> answers = new ArrayDeque<>();
     final boolean durable;
 
@@ -44,6 +46,14 @@ class PurgerTest {
         throw e;
       }
       return (Integer) next;
+    }
+
+    @Override
+    public void afterPurge(int purged) {
+      afterPurges.add(purged);
+      if (afterPurgeFailure != null) {
+        throw afterPurgeFailure;
+      }
     }
   }
 
@@ -84,6 +94,41 @@ class PurgerTest {
     assertThat(store.calls).extracting(Call::deliveredBefore).containsOnly(first.minus(Duration.ofDays(7)));
     assertThat(store.calls).extracting(Call::limit).containsOnly(Purger.BATCH);
     assertThat(time.pendingTasks()).as("the next round, an hour later").isEqualTo(1);
+  }
+
+  @Test
+  void aRoundThatDeletedSomeEndsByTellingTheStoreHowMany() {
+    Recording store = new Recording(true);
+    store.answers.addAll(List.of(Purger.BATCH, Purger.BATCH, 12));
+    started(store, Retention.defaults());
+
+    time.advance(Purger.FIRST.plus(Duration.ofSeconds(1)));
+
+    assertThat(store.afterPurges).containsExactly(2 * Purger.BATCH + 12);
+  }
+
+  @Test
+  void aRoundThatDeletedNothingDoesNotTellTheStore() {
+    Recording store = new Recording(true);
+    started(store, Retention.defaults());
+
+    time.advance(Purger.FIRST.plus(Purger.EVERY));
+
+    assertThat(store.calls).hasSize(2);
+    assertThat(store.afterPurges).isEmpty();
+  }
+
+  @Test
+  void aStoreThatFailsToGiveSpaceBackDoesNotStopTheSchedule() {
+    Recording store = new Recording(true);
+    store.answers.addAll(List.of(3, 4));
+    store.afterPurgeFailure = new IllegalStateException("VACUUM refused");
+    started(store, Retention.defaults());
+
+    time.advance(Purger.FIRST.plus(Purger.EVERY));
+
+    assertThat(store.afterPurges).containsExactly(3, 4);
+    assertThat(time.pendingTasks()).as("the next round").isEqualTo(1);
   }
 
   @Test
