@@ -134,6 +134,10 @@ public class HookpostAutoConfiguration {
       if (instantPickup != null) {
         b.instantPickup(instantPickup);
       }
+      Boolean compact = properties.getJdbc().getCompactAfterPurge();
+      if (compact != null) {
+        b.compactAfterPurge(compact);
+      }
       return b.build();
     }
   }

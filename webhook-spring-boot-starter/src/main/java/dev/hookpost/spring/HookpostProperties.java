@@ -449,6 +449,21 @@ public class HookpostProperties {
      */
     private Boolean instantPickup;
 
+    /**
+     * PostgreSQL: whether the store vacuums its tables after a purge round of 10,000 deliveries
+     * or more, and rebuilds their indexes (REINDEX CONCURRENTLY) when the round deleted more than
+     * it left. Turn it off when the database's maintenance is done otherwise. Library default true.
+     */
+    private Boolean compactAfterPurge;
+
+    public Boolean getCompactAfterPurge() {
+      return compactAfterPurge;
+    }
+
+    public void setCompactAfterPurge(Boolean compactAfterPurge) {
+      this.compactAfterPurge = compactAfterPurge;
+    }
+
     public Boolean getInstantPickup() {
       return instantPickup;
     }

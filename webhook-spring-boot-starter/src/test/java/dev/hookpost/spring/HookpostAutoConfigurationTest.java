@@ -219,6 +219,15 @@ class HookpostAutoConfigurationTest {
   }
 
   @Test
+  void jdbcStoreWithCompactionOffStillDelivers() {
+    jdbc().withPropertyValues("hookpost.jdbc.compact-after-purge=false").run(context -> {
+      assertThat(context.getBean(HookpostProperties.class).getJdbc().getCompactAfterPurge()).isFalse();
+      SendHandle handle = context.getBean(WebhookPublisher.class).send(Event.of("order.created", Map.of()));
+      assertThat(outcomes(handle)).singleElement().isInstanceOf(DeliveryOutcome.Delivered.class);
+    });
+  }
+
+  @Test
   void jdbcStoreWithoutADataSourceFailsStartUp() {
     runner.withPropertyValues(toReceiver("hookpost.store=jdbc"))
         .run(context -> assertThat(context).hasFailed().getFailure()
