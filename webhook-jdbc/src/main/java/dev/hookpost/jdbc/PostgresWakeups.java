@@ -171,8 +171,14 @@ final class PostgresWakeups {
           listen(c);
           backoff = null;
           wakeAll(); // news sent while not listening is lost: look now
-          waitForNews(c.unwrap(PGConnection.class));
-          unlisten(c);
+          try {
+            waitForNews(c.unwrap(PGConnection.class));
+          } finally {
+            // Through the pool's handle: the wait above went to the driver's connection, past the
+            // pool, so a pool would take a broken connection back as healthy and hand it to the
+            // application's next transaction. A statement that fails here lets it see and drop it.
+            unlisten(c);
+          }
         } catch (SQLException | RuntimeException e) {
           if (stopped) {
             return;
